@@ -1,0 +1,1 @@
+"""TMX 1.4b: streaming writer, safe reader, validation."""
