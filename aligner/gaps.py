@@ -1,0 +1,319 @@
+"""The coverage-gap diff: which content each version has that the others lack.
+
+Pairwise alignments are merged into rows a reader can follow down the page:
+sentences linked (directly or through a third document) share a row, and a
+sentence with no counterpart anywhere gets a row of its own. Rendering lives in
+the CLI; this module only computes rows and coverage so that the terminal view,
+the JSON export and ``aligner run`` all agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aligner.errors import InputError
+from aligner.types import Alignment, Document
+
+# Names for the coverage sentence; unknown codes fall back to the code itself.
+LANGUAGE_NAMES: dict[str, str] = {
+    "tl": "Tagalog",
+    "fil": "Filipino",
+    "ne": "Nepali",
+    "en": "English",
+    "hi": "Hindi",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "ru": "Russian",
+}
+
+ALIGNED = "aligned"
+HEADING = "heading"
+ONLY_IN_PREFIX = "only-in-"
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One line of the side-by-side diff.
+
+    ``cells[d]`` holds the indices into ``documents[d].sentences`` shown in
+    this row (empty when that document has nothing here). ``status`` is
+    ``aligned``, ``only-in-<lang>`` or ``heading`` (a row made only of
+    headings, shown as a section landmark whether or not it is aligned).
+    ``score`` is the mean score of the beads behind the row.
+    """
+
+    cells: tuple[tuple[int, ...], ...]
+    status: str
+    score: float | None = None
+
+    @property
+    def only_in(self) -> str | None:
+        """Language code when the row exists in one version only."""
+        if self.status.startswith(ONLY_IN_PREFIX):
+            return self.status[len(ONLY_IN_PREFIX):]
+        return None
+
+    @property
+    def present(self) -> tuple[int, ...]:
+        return tuple(d for d, cell in enumerate(self.cells) if cell)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of ``documents[doc]`` has a counterpart in ``documents[other]``."""
+
+    doc: int
+    other: int
+    lang: str
+    other_lang: str
+    with_counterpart: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.with_counterpart / self.total if self.total else 0.0
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{language_name(self.lang)}: {self.with_counterpart} of {self.total} sentences "
+            f"have {_article(language_name(self.other_lang))} {language_name(self.other_lang)} "
+            "counterpart"
+        )
+
+
+@dataclass(frozen=True)
+class GapReport:
+    documents: tuple[Document, ...]
+    rows: tuple[GapRow, ...]
+    coverage: tuple[Coverage, ...]
+
+    def gap_sentences(self, doc: int) -> frozenset[int]:
+        """Sentences of ``documents[doc]`` that no other version has (headings included)."""
+        out: set[int] = set()
+        for row in self.rows:
+            if len(row.present) == 1 and row.present[0] == doc:
+                out.update(row.cells[doc])
+        return frozenset(out)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _check(documents: Sequence[Document], alignments: Mapping[tuple[int, int], Alignment]) -> None:
+    if not 2 <= len(documents) <= 3:
+        raise InputError(f"the gap diff compares 2 or 3 documents, got {len(documents)}")
+    langs = [d.lang for d in documents]
+    if len(set(langs)) != len(langs):
+        raise InputError(
+            "two documents are in the same language "
+            f"({', '.join(f'{d.name}: {d.lang}' for d in documents)}); "
+            "the gap diff needs one document per language"
+        )
+    for key, al in alignments.items():
+        i, j = key
+        if not (0 <= i < j < len(documents)):
+            raise InputError(f"alignment key {key} must be (i, j) with i < j < {len(documents)}")
+        n_i, n_j = len(documents[i].sentences), len(documents[j].sentences)
+        if (al.n_src, al.n_tgt) != (n_i, n_j):
+            raise InputError(
+                f"alignment {key} covers {al.n_src}x{al.n_tgt} sentences but the documents "
+                f"have {n_i} and {n_j}; re-run the alignment on these documents"
+            )
+        for bead in al.beads:
+            if any(not 0 <= s < n_i for s in bead.src) or any(not 0 <= t < n_j for t in bead.tgt):
+                raise InputError(f"alignment {key} has a bead outside the documents: {bead}")
+    for i in range(len(documents)):
+        for j in range(i + 1, len(documents)):
+            if (i, j) not in alignments:
+                raise InputError(f"missing the alignment of documents {i} and {j}")
+
+
+class _Components:
+    """Union-find over (document, sentence) nodes."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(self, x: tuple[int, int]) -> tuple[int, int]:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: tuple[int, int], b: tuple[int, int]) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _reading_order(groups: list[tuple[tuple[int, ...], ...]], sizes: Sequence[int]) -> list[int]:
+    """Order groups so that every document reads top to bottom.
+
+    A group is emitted once it starts at the next unread sentence of every
+    document it touches. Crossing links make that impossible sometimes; then
+    the group holding the next sentence of the first unfinished document goes
+    first, so every sentence still appears exactly once.
+    """
+    owner: list[list[int]] = [[-1] * n for n in sizes]
+    for g, cells in enumerate(groups):
+        for d, cell in enumerate(cells):
+            for s in cell:
+                owner[d][s] = g
+    done = [[False] * n for n in sizes]
+    pointer = [0] * len(sizes)
+    order: list[int] = []
+
+    def advance(d: int) -> None:
+        while pointer[d] < sizes[d] and done[d][pointer[d]]:
+            pointer[d] += 1
+
+    while len(order) < len(groups):
+        ready = None
+        for d in range(len(sizes)):
+            if pointer[d] >= sizes[d]:
+                continue
+            g = owner[d][pointer[d]]
+            cells = groups[g]
+            if all(not cell or min(cell) == pointer[e] for e, cell in enumerate(cells)):
+                ready = g
+                break
+        if ready is None:
+            first = next(d for d in range(len(sizes)) if pointer[d] < sizes[d])
+            ready = owner[first][pointer[first]]
+        order.append(ready)
+        for d, cell in enumerate(groups[ready]):
+            for s in cell:
+                done[d][s] = True
+            advance(d)
+    return order
+
+
+def build_report(
+    documents: Sequence[Document], alignments: Mapping[tuple[int, int], Alignment]
+) -> GapReport:
+    """Merge pairwise alignments of 2 or 3 documents into diff rows and coverage.
+
+    ``alignments[(i, j)]`` (i < j) aligns ``documents[i]`` (bead src) with
+    ``documents[j]`` (bead tgt).
+    """
+    documents = tuple(documents)
+    _check(documents, alignments)
+    sizes = [len(d.sentences) for d in documents]
+
+    comps = _Components()
+    for d, n in enumerate(sizes):
+        for s in range(n):
+            comps.find((d, s))
+    # (i, j) -> counterpart flags per side, for coverage
+    linked: dict[tuple[int, int], list[bool]] = {}
+    bead_scores: list[tuple[tuple[int, int], float, bool]] = []  # (node, score, is_link)
+    for (i, j) in sorted(alignments):
+        al = alignments[(i, j)]
+        has_i = [False] * sizes[i]
+        has_j = [False] * sizes[j]
+        for bead in al.beads:
+            nodes = [(i, s) for s in bead.src] + [(j, t) for t in bead.tgt]
+            if not bead.is_gap:
+                for s in bead.src:
+                    has_i[s] = True
+                for t in bead.tgt:
+                    has_j[t] = True
+                for node in nodes[1:]:
+                    comps.union(nodes[0], node)
+            bead_scores.append((nodes[0], float(bead.score), not bead.is_gap))
+        linked[(i, j)] = has_i
+        linked[(j, i)] = has_j
+
+    members: dict[tuple[int, int], list[list[int]]] = {}
+    for d, n in enumerate(sizes):
+        for s in range(n):
+            members.setdefault(comps.find((d, s)), [[] for _ in sizes])[d].append(s)
+    roots = sorted(members)
+    index_of = {root: g for g, root in enumerate(roots)}
+    groups = [tuple(tuple(cell) for cell in members[root]) for root in roots]
+
+    scores: list[list[float]] = [[] for _ in groups]
+    for node, score, is_link in bead_scores:
+        g = index_of[comps.find(node)]
+        n_present = sum(1 for cell in groups[g] if cell)
+        if is_link == (n_present > 1):
+            scores[g].append(score)
+
+    rows: list[GapRow] = []
+    for g in _reading_order(groups, sizes):
+        cells = groups[g]
+        present = [d for d, cell in enumerate(cells) if cell]
+        kinds = {documents[d].sentences[s].kind for d in present for s in cells[d]}
+        if kinds == {"heading"}:
+            status = HEADING
+        elif len(present) == 1:
+            status = ONLY_IN_PREFIX + documents[present[0]].lang
+        else:
+            status = ALIGNED
+        score = sum(scores[g]) / len(scores[g]) if scores[g] else None
+        rows.append(GapRow(cells=cells, status=status, score=score))
+
+    coverage = tuple(
+        Coverage(
+            doc=a,
+            other=b,
+            lang=documents[a].lang,
+            other_lang=documents[b].lang,
+            with_counterpart=sum(linked[(a, b)]),
+            total=sizes[a],
+        )
+        for a in range(len(documents))
+        for b in range(len(documents))
+        if a != b
+    )
+    return GapReport(documents=documents, rows=tuple(rows), coverage=coverage)
+
+
+def report_to_json(report: GapReport) -> dict:
+    """A plain-data view of the report; stable key order and rounded scores keep it byte-stable."""
+    return {
+        "documents": [
+            {
+                "name": doc.name,
+                "lang": doc.lang,
+                "kind": doc.kind,
+                "sentences": [
+                    {"text": s.text, "kind": s.kind, "start": s.start, "end": s.end}
+                    for s in doc.sentences
+                ],
+            }
+            for doc in report.documents
+        ],
+        "rows": [
+            {
+                "cells": [list(cell) for cell in row.cells],
+                "status": row.status,
+                "score": None if row.score is None else round(row.score, 4),
+            }
+            for row in report.rows
+        ],
+        "coverage": [
+            {
+                "lang": c.lang,
+                "other_lang": c.other_lang,
+                "doc": c.doc,
+                "other": c.other,
+                "with_counterpart": c.with_counterpart,
+                "total": c.total,
+                "percent": round(c.percent, 2),
+                "text": c.text,
+            }
+            for c in report.coverage
+        ],
+    }
