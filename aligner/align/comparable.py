@@ -1,0 +1,296 @@
+"""Comparable mode: mine the sentence pairs that really are equivalent, leave the rest as gaps.
+
+Comparable documents share only part of their content, possibly in another
+order. A global monotone DP would drag every sentence into some bead, so this
+mode works from the pairs themselves: ratio-margin mining over k neighbours in
+both directions keeps mutual best pairs; the confident ones become anchors;
+between two consecutive anchors whose text is locally parallel, the parallel
+aligner's block DP finds the remaining (also many-to-one) beads; anything whose
+calibrated confidence falls under the threshold stays unaligned. Anchors need
+not be monotone, so moved sections survive.
+
+Memory stays linear: similarities are computed a block of rows at a time and
+only the top k per row are kept, never an n x m matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from aligner.align.calibrate import BACKGROUND_SIM, confidence
+from aligner.types import Bead
+
+EmbedFn = Callable[[list[str]], np.ndarray]
+
+K_NEIGHBOURS = 4
+ANCHOR_CONF = 0.9  # mined pairs this sure become anchors for the block DP
+KEEP_CONF = 0.3  # below this a pair between two agreeing anchors stays unaligned
+ISOLATED_CONF = 0.9  # a pair no anchor around it supports must be this sure
+MAX_PARALLEL_GAP = 12  # longest stretch between anchors still treated as locally parallel
+MERGE_GAIN = 0.02  # cosine a many-to-one bead must gain over its best 1-1 part
+_BLOCK_ROWS = 256
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Top-k similarities of every row of one side against the other side."""
+
+    idx: np.ndarray  # (n, k) int64 indices into the other side
+    sims: np.ndarray  # (n, k) float32 cosine, best first
+    mean: np.ndarray  # (n,) float64 padded k-NN mean, the margin denominator
+
+
+def knn(a: np.ndarray, b: np.ndarray, k: int = K_NEIGHBOURS) -> Neighbourhood:
+    """Blockwise top-k of a against b; short sides are padded with BACKGROUND_SIM."""
+    n, m = a.shape[0], b.shape[0]
+    kk = min(k, m)
+    idx = np.zeros((n, kk), dtype=np.int64)
+    sims = np.zeros((n, kk), dtype=np.float32)
+    for lo in range(0, n, _BLOCK_ROWS):
+        blk = a[lo : lo + _BLOCK_ROWS] @ b.T
+        if kk < m:
+            part = np.argpartition(-blk, kk - 1, axis=1)[:, :kk]
+        else:
+            part = np.tile(np.arange(m), (blk.shape[0], 1))
+        vals = np.take_along_axis(blk, part, axis=1)
+        # Stable order (value desc, index asc) so ties never depend on argpartition.
+        order = np.lexsort((part, -vals), axis=1)
+        idx[lo : lo + blk.shape[0]] = np.take_along_axis(part, order, axis=1)
+        sims[lo : lo + blk.shape[0]] = np.take_along_axis(vals, order, axis=1)
+    total = sims.astype(np.float64).sum(axis=1) + (k - kk) * BACKGROUND_SIM
+    return Neighbourhood(idx=idx, sims=sims, mean=total / k)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Distinct (i, j) pairs from either side's k-NN lists with their scores."""
+
+    i: np.ndarray
+    j: np.ndarray
+    cos: np.ndarray
+    margin: np.ndarray
+    conf: np.ndarray
+    mutual: np.ndarray  # bool: i's best j and j's best i agree
+
+
+def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) -> np.ndarray:
+    denom = (np.asarray(mean_src) + np.asarray(mean_tgt)) / 2.0
+    return np.where(denom > 0, np.asarray(cos, dtype=np.float64) / np.maximum(denom, 1e-9), 0.0)
+
+
+def mine(
+    src_vecs: np.ndarray, tgt_vecs: np.ndarray, k: int = K_NEIGHBOURS
+) -> tuple[Candidates, Neighbourhood, Neighbourhood]:
+    """Ratio-margin candidates in both directions, with mutual-best flags."""
+    fwd, bwd = knn(src_vecs, tgt_vecs, k), knn(tgt_vecs, src_vecs, k)
+    n, m = src_vecs.shape[0], tgt_vecs.shape[0]
+    ci = np.concatenate([np.repeat(np.arange(n), fwd.idx.shape[1]), bwd.idx.ravel()])
+    cj = np.concatenate([fwd.idx.ravel(), np.repeat(np.arange(m), bwd.idx.shape[1])])
+    key = np.unique(ci * max(m, 1) + cj)
+    ci, cj = key // max(m, 1), key % max(m, 1)
+    cos = np.einsum("ij,ij->i", src_vecs[ci], tgt_vecs[cj]).astype(np.float64)
+    margin = ratio_margin(cos, fwd.mean[ci], bwd.mean[cj])
+    conf = confidence(margin, cos)
+    best_for_src = _argbest(ci, margin, n)
+    best_for_tgt = _argbest(cj, margin, m)
+    pos = np.arange(len(ci))
+    mutual = (best_for_src[ci] == pos) & (best_for_tgt[cj] == pos) & (cos > 0)
+    return Candidates(ci, cj, cos, margin, conf, mutual), fwd, bwd
+
+
+def _argbest(group: np.ndarray, score: np.ndarray, size: int) -> np.ndarray:
+    """Position of the highest score per group (ties: lowest position); -1 if none."""
+    best = np.full(size, -1, dtype=np.int64)
+    if len(group) == 0:
+        return best
+    order = np.lexsort((np.arange(len(group)), -score, group))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = group[order][1:] != group[order][:-1]
+    best[group[order][first]] = order[first]
+    return best
+
+
+def _bead_conf(
+    src: Sequence[int], tgt: Sequence[int], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+    fwd: Neighbourhood, bwd: Neighbourhood,
+) -> tuple[float, float]:
+    """(cosine, confidence) of a bead from mean-pooled sentence vectors."""
+    a = src_vecs[list(src)].sum(axis=0)
+    b = tgt_vecs[list(tgt)].sum(axis=0)
+    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    if na == 0 or nb == 0:
+        return 0.0, 0.0
+    cos = float(a @ b) / (na * nb)
+    margin = ratio_margin(np.array([cos]), fwd.mean[list(src)].mean(), bwd.mean[list(tgt)].mean())
+    return cos, float(confidence(margin, np.array([cos]))[0])
+
+
+def _block_aligner() -> Callable[..., list[Bead]]:
+    try:
+        from aligner.align.parallel import align_block  # the parallel helper's DP
+    except ImportError:
+        return _placeholder_align_block
+    return align_block
+
+
+def _placeholder_align_block(
+    src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str], tgt_texts: Sequence[str],
+    *, embed: EmbedFn | None = None, max_bead: int = 2, gap_cost: float = 0.0,
+) -> list[Bead]:
+    """Minimal monotone DP (1-1, 1-0, 0-1, 1-2, 2-1) until aligner.align.parallel lands."""
+    n, m = len(src_texts), len(tgt_texts)
+    shapes = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)]
+    cost = np.full((n + 1, m + 1), np.inf)
+    back = np.zeros((n + 1, m + 1, 2), dtype=np.int64)
+    cost[0, 0] = 0.0
+
+    def sim(i0: int, i1: int, j0: int, j1: int) -> float:
+        a, b = src_vecs[i0:i1].sum(0), tgt_vecs[j0:j1].sum(0)
+        d = float(np.linalg.norm(a) * np.linalg.norm(b))
+        return float(a @ b) / d if d else 0.0
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for di, dj in shapes:
+                if i - di < 0 or j - dj < 0 or not np.isfinite(cost[i - di, j - dj]):
+                    continue
+                c = cost[i - di, j - dj]
+                if di and dj:
+                    c += (1.0 - sim(i - di, i, j - dj, j)) * 10.0 + (0.5 if di + dj > 2 else 0.0)
+                else:
+                    c += 2.0 + gap_cost
+                if c < cost[i, j]:
+                    cost[i, j] = c
+                    back[i, j] = (di, dj)
+    beads: list[Bead] = []
+    i, j = n, m
+    while i or j:
+        di, dj = back[i, j]
+        beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), 0.0))
+        i, j = i - di, j - dj
+    return beads[::-1]
+
+
+def _anchor_stretches(anchors: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Half-open (i0, i1, j0, j1) stretches between consecutive anchors that look parallel."""
+    out = []
+    for (a_i, a_j), (b_i, b_j) in zip(anchors, anchors[1:]):
+        di, dj = b_i - a_i - 1, b_j - a_j - 1
+        if b_j > a_j and (di or dj) and max(di, dj) <= MAX_PARALLEL_GAP:
+            out.append((a_i + 1, b_i, a_j + 1, b_j))
+    return out
+
+
+def align_comparable(
+    src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+    *, embed: EmbedFn | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
+    keep: float = KEEP_CONF, isolated: float = ISOLATED_CONF, anchor: float = ANCHOR_CONF,
+) -> list[Bead]:
+    """Beads covering every sentence of both sides once, in source order; scores are confidences."""
+    n, m = len(src_texts), len(tgt_texts)
+    pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep, isolated=isolated, anchor=anchor)
+    return cover(pairs, n, m)
+
+
+def _kept_beads(
+    src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+    *, embed: EmbedFn | None, keep: float, isolated: float, anchor: float,
+) -> list[Bead]:
+    n, m = len(src_texts), len(tgt_texts)
+    if n == 0 or m == 0:
+        return []
+    src_vecs = np.asarray(src_vecs, dtype=np.float32)
+    tgt_vecs = np.asarray(tgt_vecs, dtype=np.float32)
+    cand, fwd, bwd = mine(src_vecs, tgt_vecs)
+    mut = np.flatnonzero(cand.mutual)
+    sure = mut[cand.conf[mut] >= anchor]
+    anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
+    used_src = np.zeros(n, dtype=bool)
+    used_tgt = np.zeros(m, dtype=bool)
+    beads: list[Bead] = []
+    conf_of = {(int(a), int(b)): float(c) for a, b, c in zip(cand.i[sure], cand.j[sure], cand.conf[sure])}
+    for a_i, a_j in anchors:
+        beads.append(Bead((a_i,), (a_j,), conf_of[(a_i, a_j)]))
+        used_src[a_i] = used_tgt[a_j] = True
+
+    block = _block_aligner()
+    stretches = _anchor_stretches(anchors)
+    in_stretch = np.zeros(len(cand.i), dtype=bool)
+    for i0, i1, j0, j1 in stretches:
+        in_stretch |= (cand.i >= i0) & (cand.i < i1) & (cand.j >= j0) & (cand.j < j1)
+    for i0, i1, j0, j1 in stretches:
+        if i1 <= i0 or j1 <= j0:
+            continue
+        local = block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]), embed=embed)
+        for b in local:
+            if b.is_gap:
+                continue
+            src = tuple(i0 + x for x in b.src)
+            tgt = tuple(j0 + y for y in b.tgt)
+            bead = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, keep)
+            if bead is not None and not used_src[list(bead.src)].any() and not used_tgt[list(bead.tgt)].any():
+                beads.append(bead)
+                used_src[list(bead.src)] = True
+                used_tgt[list(bead.tgt)] = True
+
+    # Remaining mutual best pairs: inside a stretch the anchors vouch for them,
+    # outside (moved or isolated sentences) they must stand on their own.
+    order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
+    for p in order:
+        i, j, c = int(cand.i[p]), int(cand.j[p]), float(cand.conf[p])
+        if c >= (keep if in_stretch[p] else isolated) and not used_src[i] and not used_tgt[j]:
+            beads.append(Bead((i,), (j,), c))
+            used_src[i] = used_tgt[j] = True
+    return beads
+
+
+def _accept(
+    src: tuple[int, ...], tgt: tuple[int, ...], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+    fwd: Neighbourhood, bwd: Neighbourhood, keep: float,
+) -> Bead | None:
+    """A block bead if confident; a many-to-one bead only if it beats its best 1-1 part."""
+    cos, conf = _bead_conf(src, tgt, src_vecs, tgt_vecs, fwd, bwd)
+    if len(src) == 1 and len(tgt) == 1:
+        return Bead(src, tgt, conf) if conf >= keep else None
+    best: tuple[float, float, int, int] | None = None
+    for i in src:
+        for j in tgt:
+            c1, f1 = _bead_conf((i,), (j,), src_vecs, tgt_vecs, fwd, bwd)
+            if best is None or c1 > best[0]:
+                best = (c1, f1, i, j)
+    assert best is not None
+    if cos >= best[0] + MERGE_GAIN and conf >= keep:
+        return Bead(src, tgt, conf)
+    if best[1] >= keep:
+        return Bead((best[2],), (best[3],), best[1])
+    return None
+
+
+def cover(pairs: Sequence[Bead], n_src: int, n_tgt: int) -> list[Bead]:
+    """Add gap beads so every sentence is in exactly one bead, in source order.
+
+    A target-only sentence goes right after the bead holding the nearest lower
+    target index, so it sits where it falls in the target text.
+    """
+    items: list[tuple[tuple[float, int, int], Bead]] = []
+    tgt_owner: dict[int, float] = {}
+    used_src: set[int] = set()
+    for b in pairs:
+        items.append(((float(min(b.src)), 0, min(b.tgt)), b))
+        used_src.update(b.src)
+        for j in b.tgt:
+            tgt_owner[j] = float(min(b.src))
+    for i in range(n_src):
+        if i not in used_src:
+            items.append(((float(i), 0, -1), Bead((i,), (), 0.0)))
+    last = -1.0
+    for j in range(n_tgt):
+        if j in tgt_owner:
+            last = tgt_owner[j]
+        else:
+            items.append(((last, 1, j), Bead((), (j,), 0.0)))
+    items.sort(key=lambda t: t[0])
+    return [b for _, b in items]

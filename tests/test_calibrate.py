@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.align.calibrate import DEFAULT, Calibration, confidence
+
+
+def test_confidence_is_a_probability_and_rises_with_margin() -> None:
+    margins = np.linspace(0.9, 1.3, 41)
+    c = confidence(margins, np.full_like(margins, 0.85))
+    assert np.all((c >= 0) & (c <= 1))
+    assert np.all(np.diff(c) >= 0)
+    assert c[0] < 0.1 and c[-1] > 0.9
+
+
+def test_zero_vectors_get_zero_confidence() -> None:
+    assert confidence(np.array([0.0]), np.array([0.0]))[0] == 0.0
+    assert confidence(np.array([1.2]), np.array([0.0]))[0] == 0.0
+
+
+def test_calibration_is_explicit_and_replaceable() -> None:
+    flat = Calibration(bias=0.0, w_margin=0.0, w_cos=0.0)
+    assert np.allclose(confidence(np.array([1.1, 1.3]), calibration=flat), 0.5)
+    assert DEFAULT.w_margin > 0

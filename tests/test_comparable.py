@@ -1,0 +1,139 @@
+"""Comparable mode on synthetic vectors shaped like e5 output: on-topic, so
+unrelated sentences still sit close together, and translations closer still."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.align.comparable import align_comparable, cover, knn, mine
+from aligner.types import Bead
+
+DIM = 64
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def _sentences(n: int, rng: np.random.Generator) -> np.ndarray:
+    topic = rng.normal(size=DIM)
+    topic /= np.linalg.norm(topic)
+    return _unit(0.75 * topic + 0.66 * _unit(rng.normal(size=(n, DIM))))
+
+
+def _translate(v: np.ndarray, rng: np.random.Generator, noise: float = 0.12) -> np.ndarray:
+    return _unit(v + noise * _unit(rng.normal(size=v.shape)))
+
+
+def _texts(n: int, prefix: str) -> list[str]:
+    return [f"{prefix} sentence {i}" for i in range(n)]
+
+
+def _check_cover(beads: list[Bead], n: int, m: int) -> None:
+    srcs = [i for b in beads for i in b.src]
+    tgts = [j for b in beads for j in b.tgt]
+    assert sorted(srcs) == list(range(n))
+    assert sorted(tgts) == list(range(m))
+    firsts = [min(b.src) for b in beads if b.src]
+    assert firsts == sorted(firsts)
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+def _run(sv: np.ndarray, tv: np.ndarray) -> list[Bead]:
+    return align_comparable(_texts(len(sv), "s"), _texts(len(tv), "t"), sv, tv)
+
+
+def test_identical_documents_align_one_to_one_with_high_confidence() -> None:
+    v = _sentences(30, np.random.default_rng(1))
+    beads = _run(v, v.copy())
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(30)]
+    assert min(b.score for b in beads) > 0.95
+
+
+def test_empty_side_gives_all_gaps() -> None:
+    v = _sentences(5, np.random.default_rng(2))
+    empty = np.zeros((0, DIM), dtype=np.float32)
+    assert _run(v, empty) == [Bead((i,), (), 0.0) for i in range(5)]
+    beads = _run(empty, v)
+    assert [(b.src, b.tgt) for b in beads] == [((), (j,)) for j in range(5)]
+
+
+def test_one_sentence_side() -> None:
+    rng = np.random.default_rng(3)
+    v = _sentences(8, rng)
+    beads = _run(v[3:4], _translate(v, rng))
+    _check_cover(beads, 1, 8)
+    pairs = [(b.src, b.tgt) for b in beads if not b.is_gap]
+    assert pairs == [((0,), (3,))]
+
+
+def test_comparable_keeps_shared_pairs_and_leaves_the_rest_unaligned() -> None:
+    rng = np.random.default_rng(4)
+    src = _sentences(60, rng)
+    kept = np.sort(rng.choice(60, 25, replace=False))
+    extra = _sentences(10, rng)  # target-only, on the same topic
+    tgt_rows = [("k", int(i)) for i in kept]
+    for e in range(10):
+        tgt_rows.insert(int(rng.integers(0, len(tgt_rows) + 1)), ("x", e))
+    tgt = np.stack([_translate(src[i], rng) if k == "k" else extra[i] for k, i in tgt_rows])
+    beads = _run(src, tgt)
+    _check_cover(beads, 60, len(tgt_rows))
+    gold = {((i,), (p,)) for p, (k, i) in enumerate(tgt_rows) if k == "k"}
+    got = {(b.src, b.tgt) for b in beads if not b.is_gap}
+    assert len(got & gold) >= 24
+    assert len(got - gold) <= 1
+
+
+def test_moved_section_is_recovered() -> None:
+    rng = np.random.default_rng(5)
+    src = _sentences(40, rng)
+    order = list(range(20, 40)) + list(range(0, 20))  # second half moved to the front
+    tgt = _translate(src[order], rng)
+    beads = _run(src, tgt)
+    got = {(b.src, b.tgt) for b in beads if not b.is_gap}
+    gold = {((i,), (p,)) for p, i in enumerate(order)}
+    assert len(got & gold) >= 38
+
+
+def test_knn_is_blockwise_and_matches_dense_top_k() -> None:
+    rng = np.random.default_rng(6)
+    a, b = _sentences(600, rng), _sentences(50, rng)
+    nb = knn(a, b, 4)
+    dense = a @ b.T
+    assert np.array_equal(nb.idx[:, 0], dense.argmax(axis=1))
+    assert np.allclose(nb.sims, -np.sort(-dense, axis=1)[:, :4], atol=1e-6)
+
+
+def test_mutual_best_is_symmetric() -> None:
+    rng = np.random.default_rng(7)
+    a = _sentences(20, rng)
+    b = _translate(a[::-1], rng)
+    c1, _, _ = mine(a, b)
+    c2, _, _ = mine(b, a)
+    p1 = set(zip(c1.i[c1.mutual].tolist(), c1.j[c1.mutual].tolist()))
+    p2 = set(zip(c2.j[c2.mutual].tolist(), c2.i[c2.mutual].tolist()))
+    assert p1 == p2
+    assert p1 == {(i, 19 - i) for i in range(20)}
+
+
+def test_cover_places_target_only_sentences_where_they_fall() -> None:
+    beads = cover([Bead((0,), (0,), 0.9), Bead((2,), (3,), 0.8)], 3, 5)
+    assert [(b.src, b.tgt) for b in beads] == [
+        ((0,), (0,)), ((), (1,)), ((), (2,)), ((1,), ()), ((2,), (3,)), ((), (4,)),
+    ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(0, 25), m=st.integers(0, 25), seed=st.integers(0, 10_000), shared=st.floats(0, 1))
+def test_every_sentence_in_exactly_one_bead(n: int, m: int, seed: int, shared: float) -> None:
+    rng = np.random.default_rng(seed)
+    src = _sentences(n, rng) if n else np.zeros((0, DIM), np.float32)
+    tgt = _sentences(m, rng) if m else np.zeros((0, DIM), np.float32)
+    k = int(min(n, m) * shared)
+    if k:
+        tgt[:k] = _translate(src[rng.choice(n, k, replace=False)], rng)
+    beads = _run(src, tgt)
+    _check_cover(beads, n, m)
+    assert beads == _run(src, tgt)  # deterministic
