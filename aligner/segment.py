@@ -1,0 +1,186 @@
+"""Rule-based sentence splitting for Nepali, Tagalog, English and a generic fallback.
+
+Packaged splitters either refuse Tagalog and Nepali or break Tagalog after titles
+such as ``G.`` and ``Sta.``, so the rules live here. The splitter only ever picks
+boundaries between characters; it never edits text, so spans always point at the
+exact input and nothing is lost or duplicated.
+
+Time is linear in the input: one regex pass over terminator characters, each
+candidate looks a bounded distance back (the word before it) and forward (the
+whitespace and the first letter after it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Terminators that end a sentence even with no space after them (the Nepali
+# corpus has "गरिदियो।उच्च"); the Latin ones need whitespace after them.
+_NOSPACE_TERMINATORS = "।॥。！？؟"
+_TERMINATOR_RUN = re.compile(r"[.!?…।॥。！？؟]+")
+_CLOSERS = frozenset("\"'”’»)]}›")
+_OPENERS = frozenset("\"'“‘«([{‹¿¡")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_WIKI_REF = re.compile(r"\[\d{1,3}\]")
+_MAX_TOKEN = 40
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a language's full stop may follow without ending the sentence."""
+
+    # Titles and reference words that are followed by a name or number, never a new sentence.
+    prefixes: frozenset[str]
+    # Abbreviations that may also end a sentence: split only before an uppercase word.
+    ambiguous: frozenset[str] = frozenset()
+    # Treat a single letter (or a dotted chain such as J.V) before "." as an initial.
+    initials: bool = True
+
+
+_COMMON_REF = "Vol Vols vol vols No Nos no pp p ch Ch cf Fig fig ed eds Ed ibid Ibid op"
+_ENGLISH = Rules(
+    prefixes=frozenset(
+        (
+            "Mr Mrs Ms Dr Prof St Mt Ft Gen Col Capt Cmdr Lt Sgt Maj Adm Rev Hon Sen Rep "
+            "Gov Pres Supt Messrs Mme Mlle Jan Feb Apr Jun Jul Aug Sep Sept Oct Nov Dec "
+            "vs viz approx dept Russ Eng Ger Fr Sr Jr " + _COMMON_REF
+        ).split()
+    ),
+    ambiguous=frozenset("etc Co Inc Ltd Bros Corp al".split()),
+)
+_TAGALOG = Rules(
+    prefixes=frozenset(
+        (
+            "G Gng Bb Dr Dra Sta Sto St Gob Hen Hen Kap Kgg Pang Sen Rep Prop Pres Atty "
+            "Engr Arch Blg blg Tel Mr Mrs Ms Prof Sr Jr Fr " + _COMMON_REF
+        ).split()
+    ),
+    ambiguous=frozenset("atbp etc Co Inc".split()),
+)
+_NEPALI = Rules(
+    prefixes=frozenset("डा श्री सं नं पृ ई ई.पू प्रा इं कि.मी मि डा.".split()),
+    ambiguous=frozenset(),
+)
+_GENERIC = Rules(prefixes=frozenset(_COMMON_REF.split()), ambiguous=frozenset("etc".split()))
+
+RULES: dict[str, Rules] = {"en": _ENGLISH, "tl": _TAGALOG, "fil": _TAGALOG, "ne": _NEPALI}
+
+
+def rules_for(lang: str) -> Rules:
+    return RULES.get(lang.split("-")[0].lower(), _GENERIC)
+
+
+def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` into ``text``, in order, trimmed of whitespace.
+
+    Blank lines are hard boundaries. Every non-whitespace character of ``text``
+    falls in exactly one span.
+    """
+    rules = rules_for(lang)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        _split_chunk(text, pos, m.start(), rules, spans)
+        pos = m.end()
+    _split_chunk(text, pos, len(text), rules, spans)
+    return spans
+
+
+def _split_chunk(text: str, lo: int, hi: int, rules: Rules, out: list[tuple[int, int]]) -> None:
+    start = lo
+    for m in _TERMINATOR_RUN.finditer(text, lo, hi):
+        if m.start() < start:
+            continue
+        cut = _boundary_after(text, m, hi, rules)
+        if cut is not None:
+            _emit(text, start, cut, out)
+            start = cut
+    _emit(text, start, hi, out)
+
+
+def _emit(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a < b:
+        out.append((a, b))
+
+
+def _boundary_after(text: str, m: re.Match[str], hi: int, rules: Rules) -> int | None:
+    """The offset where the next sentence may start, or None if this is no sentence end."""
+    j = m.end()
+    while j < hi:
+        if text[j] in _CLOSERS:
+            j += 1
+            continue
+        ref = _WIKI_REF.match(text, j, hi)
+        if ref is None:
+            break
+        j = ref.end()
+    if j >= hi:
+        return None  # the chunk ends here anyway
+    run = m.group()
+    if not text[j].isspace():
+        if any(c in _NOSPACE_TERMINATORS for c in run) and not _is_mark(text[j]):
+            return j
+        return None
+    k = j
+    while k < hi and text[k].isspace():
+        k += 1
+    if k >= hi:
+        return None
+    nxt = _first_letter(text, k, hi)
+    if nxt is not None and nxt.islower():
+        return None  # a lowercase word goes on the same sentence: "Kautsky and Co. about"
+    if any(c in "!?।॥。！？؟" for c in run) or run[0] == "…" or len(run) > 1:
+        return j
+    token = _token_before(text, m.start())
+    if not token:
+        return j
+    if token in rules.prefixes or token + "." in rules.prefixes:
+        return None
+    if token in rules.ambiguous:
+        return j if nxt is not None and nxt.isupper() else None
+    if rules.initials and _is_initial(token):
+        return None
+    return j
+
+
+def _is_initial(token: str) -> bool:
+    """``J``, ``J.V``, ``U.S``, ``यु.एस``: initials and dotted abbreviations.
+
+    Devanagari has no case, so a lone akshara (``डा``) counts as an initial too.
+    """
+    parts = token.split(".")
+    letters = [sum(1 for c in part if c.isalpha()) for part in parts]
+    if len(parts) == 1:
+        return letters[0] == 1 and len(token) <= 3 and not token[-1].islower() and not token[-1].isdigit()
+    return all(1 <= n <= 2 for n in letters)
+
+
+def _token_before(text: str, end: int) -> str:
+    a = end
+    floor = max(0, end - _MAX_TOKEN)
+    while a > floor and not text[a - 1].isspace():
+        a -= 1
+    token = text[a:end]
+    i = 0
+    while i < len(token) and token[i] in _OPENERS:
+        i += 1
+    return token[i:]
+
+
+def _first_letter(text: str, k: int, hi: int) -> str | None:
+    limit = min(hi, k + 4)
+    while k < limit and text[k] in _OPENERS:
+        k += 1
+    if k < hi and text[k].isalpha():
+        return text[k]
+    return None
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")

@@ -1,0 +1,83 @@
+"""Ingest: decoding, cleaning by kind, spans back into the original file."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import InputError
+from aligner.ingest import decode, document_from_text, read_document, read_manifest, read_presplit
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def test_decode_utf8_bom_and_utf16():
+    text = "Sí Lenin। ang"
+    assert decode(text.encode("utf-8"), "f") == text
+    assert decode(codecs.BOM_UTF8 + text.encode("utf-8"), "f") == text
+    assert decode(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "f") == text
+    assert decode(codecs.BOM_UTF16_BE + text.encode("utf-16-be"), "f") == text
+
+
+def test_undecodable_names_file_and_offset():
+    with pytest.raises(InputError, match=r"some/file\.txt.*byte offset 5"):
+        decode(b"hello\xff world", "some/file.txt")
+
+
+def test_binary_nul_is_an_error_with_offset():
+    with pytest.raises(InputError, match=r"bin\.dat.*byte offset 3"):
+        decode(b"abc\x00def", "bin.dat")
+
+
+def test_spans_point_into_the_original_source():
+    doc = read_document(CORPUS / "foundations-of-leninism.en.pdf.txt")
+    for s in doc.sentences:
+        original = doc.source[s.start : s.end]
+        assert original[0] == s.text[0]
+        assert original[-1] == s.text[-1] or s.kind == "footnote" or original[-1].isdigit()
+
+
+def test_manifest_reads_all_four_documents():
+    docs = read_manifest(CORPUS / "manifest.json")
+    manifest = json.loads((CORPUS / "manifest.json").read_text())
+    assert [d.lang for d in docs] == [e["lang"] for e in manifest["documents"]]
+    assert [d.kind for d in docs] == [e["kind"] for e in manifest["documents"]]
+    assert [d.name for d in docs] == [
+        "lenin.tl.wiki",
+        "lenin.ne.wiki",
+        "foundations-of-leninism.en.pdf",
+        "lenin-and-stalin.en.web",
+    ]
+    assert all(len(d.sentences) > 50 for d in docs)
+
+
+def test_corpus_files_are_the_seeds_byte_for_byte():
+    import hashlib
+
+    manifest = json.loads((CORPUS / "manifest.json").read_text())
+    for entry in manifest["documents"]:
+        digest = hashlib.sha256((CORPUS / entry["file"]).read_bytes()).hexdigest()
+        assert digest in entry["source"]
+
+
+def test_presplit_keeps_lines_and_skips_empty(tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text("First one. Still first.\n\n  Second line  \n", encoding="utf-8")
+    doc = read_presplit(f, lang="en")
+    assert doc.texts == ["First one. Still first.", "Second line"]
+    assert [doc.source[s.start : s.end] for s in doc.sentences] == doc.texts
+
+
+def test_nfc_normalisation_of_unit_text():
+    doc = document_from_text("Cafe\u0301 ay masarap. Oo.", lang="tl")
+    assert doc.texts == ["Café ay masarap.", "Oo."]
+    assert doc.source[doc.sentences[0].start : doc.sentences[0].end] == "Cafe\u0301 ay masarap."
+
+
+def test_empty_text_gives_no_units():
+    doc = document_from_text("", lang=None)
+    assert doc.sentences == ()
+    assert doc.lang == "und"
