@@ -1,0 +1,95 @@
+"""``aligner tmx stats|validate|merge``: inspect, check and combine translation memories."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from aligner.errors import TmxError
+from tmx.langcodes import PRESETS
+from tmx.merge import merge_tmx
+from tmx.stats import compute_stats
+from tmx.validate import validate
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tmx", help="inspect, validate and merge TMX files")
+    sub = parser.add_subparsers(dest="tmx_command", metavar="ACTION")
+    sub.required = True
+
+    p = sub.add_parser("stats", help="count TUs, languages, scores and bead shapes")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=_stats)
+
+    p = sub.add_parser("validate", help="check a TMX against what CAT tools need (exit 5 if invalid)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("merge", help="merge TMX files with the same languages, dropping duplicate TUs")
+    p.add_argument("inputs", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
+                   help="language codes for the CAT tool: omegat (en, tl), trados (en-US, fil-PH), bcp47")
+    p.add_argument("--min-score", type=float, default=None, help="leave out TUs whose x-score is lower")
+    p.set_defaults(func=_merge)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    st = compute_stats(args.file)
+    if args.json:
+        print(json.dumps({
+            "header": dict(st.header), "tus": st.n_tus, "langs": dict(st.langs), "props": dict(st.prop_types),
+            "beads": dict(st.beads), "scored": st.n_scored, "score_min": st.score_min,
+            "score_mean": st.score_mean, "score_max": st.score_max, "notes": st.n_with_note,
+        }, ensure_ascii=False, indent=2, sort_keys=True))
+        return 0
+    console = Console()
+    header = dict(st.header)
+    console.print(f"[bold]{args.file}[/bold]  TMX {header.get('version', '?')}, srclang {header.get('srclang', '?')}, "
+                  f"created by {header.get('creationtool', '?')} {header.get('creationtoolversion', '')}")
+    table = Table(show_header=True)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("translation units", str(st.n_tus))
+    for lang, n in st.langs:
+        table.add_row(f"segments {lang}", str(n))
+    for shape, n in st.beads:
+        table.add_row(f"beads {shape}", str(n))
+    if st.n_scored:
+        table.add_row("scored TUs", str(st.n_scored))
+        table.add_row("score min / mean / max", f"{st.score_min:.3f} / {st.score_mean:.3f} / {st.score_max:.3f}")
+    table.add_row("TUs with a note", str(st.n_with_note))
+    console.print(table)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = validate(args.file)
+    console = Console(stderr=not report.ok)
+    for msg in report.errors:
+        console.print(f"[red]error[/red]: {msg}", markup=True, highlight=False)
+    for msg in report.warnings:
+        console.print(f"[yellow]warning[/yellow]: {msg}", highlight=False)
+    langs = ", ".join(f"{lang}={n}" for lang, n in report.langs)
+    summary = (f"{args.file}: TMX {report.version or '?'}, {report.n_tus} TUs ({langs}); "
+               f"{report.n_errors} error(s), {report.n_warnings} warning(s)")
+    if not report.ok:
+        raise TmxError(f"invalid: {summary}")
+    console.print(f"valid: {summary}", highlight=False)
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    stats = merge_tmx(args.inputs, args.output, lang_codes=args.lang_codes, min_score=args.min_score)
+    w = stats.write
+    print(f"{args.output}: {w.written} TUs written from {stats.read} read "
+          f"({stats.duplicates} duplicates, {w.skipped_min_score} below --min-score, "
+          f"{w.skipped_missing_lang + w.skipped_empty} incomplete)")
+    if w.illegal_chars_removed:
+        print(f"warning: removed {w.illegal_chars_removed} XML-illegal character(s)")
+    return 0
