@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from aligner.align import evidence as ev
 from aligner.align.calibrate import BACKGROUND_SIM, confidence
 from aligner.types import Bead
 
@@ -30,7 +31,8 @@ ANCHOR_CONF = 0.9  # mined pairs this sure become anchors for the block DP
 KEEP_CONF = 0.3  # below this a pair between two agreeing anchors stays unaligned
 ISOLATED_CONF = 0.9  # a pair no anchor around it supports must be this sure
 MAX_PARALLEL_GAP = 12  # longest stretch between anchors still treated as locally parallel
-MERGE_GAIN = 0.02  # cosine a many-to-one bead must gain over its best 1-1 part
+MERGE_SLACK = 0.01  # cosine a many-to-one bead may lose against its best 1-1 part
+MERGE_LENGTH_GAIN = 0.25  # |log length ratio| a many-to-one bead must improve on its best 1-1 part
 _BLOCK_ROWS = 256
 
 
@@ -65,6 +67,21 @@ def knn(a: np.ndarray, b: np.ndarray, k: int = K_NEIGHBOURS) -> Neighbourhood:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """Which evidence beside the vector margin to use (all on by default; off for ablations)."""
+
+    numbers: bool = True
+    names: bool = True
+    clauses: bool = True
+    neighbours: bool = True
+
+
+ALL_SIGNALS = Signals()
+NO_SIGNALS = Signals(False, False, False, False)
+UNDECIDED_CONF = 0.02  # pairs below this are not worth embedding clauses for
+
+
+@dataclass(frozen=True)
 class Candidates:
     """Distinct (i, j) pairs from either side's k-NN lists with their scores."""
 
@@ -82,17 +99,47 @@ def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) ->
 
 
 def mine(
-    src_vecs: np.ndarray, tgt_vecs: np.ndarray, k: int = K_NEIGHBOURS
+    src_vecs: np.ndarray, tgt_vecs: np.ndarray, k: int = K_NEIGHBOURS, *,
+    src_texts: Sequence[str] | None = None, tgt_texts: Sequence[str] | None = None,
+    signals: Signals = NO_SIGNALS, embed: EmbedFn | None = None,
 ) -> tuple[Candidates, Neighbourhood, Neighbourhood]:
-    """Ratio-margin candidates in both directions, with mutual-best flags."""
+    """Ratio-margin candidates in both directions, with mutual-best flags.
+
+    With texts and signals, pairs sharing a distinctive number join the
+    candidates and the evidence bonuses are added to the margin first.
+    """
     fwd, bwd = knn(src_vecs, tgt_vecs, k), knn(tgt_vecs, src_vecs, k)
     n, m = src_vecs.shape[0], tgt_vecs.shape[0]
     ci = np.concatenate([np.repeat(np.arange(n), fwd.idx.shape[1]), bwd.idx.ravel()])
     cj = np.concatenate([fwd.idx.ravel(), np.repeat(np.arange(m), bwd.idx.shape[1])])
+    use_text = src_texts is not None and tgt_texts is not None and signals != NO_SIGNALS
+    if use_text:
+        sf, tf = ev.facts(src_texts), ev.facts(tgt_texts)
+        extra = ev.number_candidates(sf, tf) if signals.numbers else []
+        if extra:
+            ci = np.concatenate([ci, np.array([p[0] for p in extra])])
+            cj = np.concatenate([cj, np.array([p[1] for p in extra])])
     key = np.unique(ci * max(m, 1) + cj)
     ci, cj = key // max(m, 1), key % max(m, 1)
     cos = np.einsum("ij,ij->i", src_vecs[ci], tgt_vecs[cj]).astype(np.float64)
-    margin = ratio_margin(cos, fwd.mean[ci], bwd.mean[cj])
+    denom_s, denom_t = fwd.mean[ci], bwd.mean[cj]
+    margin = ratio_margin(cos, denom_s, denom_t)
+    if use_text:
+        if signals.clauses and embed is not None:
+            todo = np.flatnonzero(confidence(margin + 0.03, cos) >= UNDECIDED_CONF)
+            todo = todo[confidence(margin[todo], cos[todo]) < ANCHOR_CONF]
+            if len(todo):
+                sim, _ = ev.clause_similarity(src_texts, tgt_texts, src_vecs, tgt_vecs, ci[todo], cj[todo], embed)
+                margin[todo] = np.maximum(margin[todo], ratio_margin(sim, denom_s[todo], denom_t[todo]))
+        # Only pairs the largest bonus could lift past "hopeless" are worth checking.
+        live = np.flatnonzero((cos > 0) & (confidence(margin + ev.MAX_BONUS, cos) >= UNDECIDED_CONF))
+        nums = np.zeros(len(ci))
+        nams = np.zeros(len(ci))
+        for p in live.tolist():
+            i, j = int(ci[p]), int(cj[p])
+            nums[p] = ev.shared_numbers(sf, tf, i, j) if signals.numbers else 0
+            nams[p] = ev.shared_names(sf, tf, i, j) if signals.names else 0
+        margin = margin + ev.bonus(nums, nams)
     conf = confidence(margin, cos)
     best_for_src = _argbest(ci, margin, n)
     best_for_tgt = _argbest(cj, margin, m)
@@ -188,23 +235,24 @@ def align_comparable(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
     *, embed: EmbedFn | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
     keep: float = KEEP_CONF, isolated: float = ISOLATED_CONF, anchor: float = ANCHOR_CONF,
+    signals: Signals = ALL_SIGNALS,
 ) -> list[Bead]:
     """Beads covering every sentence of both sides once, in source order; scores are confidences."""
     n, m = len(src_texts), len(tgt_texts)
-    pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep, isolated=isolated, anchor=anchor)
+    pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep, isolated=isolated, anchor=anchor, signals=signals)
     return cover(pairs, n, m)
 
 
 def _kept_beads(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    *, embed: EmbedFn | None, keep: float, isolated: float, anchor: float,
+    *, embed: EmbedFn | None, keep: float, isolated: float, anchor: float, signals: Signals,
 ) -> list[Bead]:
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return []
     src_vecs = np.asarray(src_vecs, dtype=np.float32)
     tgt_vecs = np.asarray(tgt_vecs, dtype=np.float32)
-    cand, fwd, bwd = mine(src_vecs, tgt_vecs)
+    cand, fwd, bwd = mine(src_vecs, tgt_vecs, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals, embed=embed)
     mut = np.flatnonzero(cand.mutual)
     sure = mut[cand.conf[mut] >= anchor]
     anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
@@ -216,6 +264,8 @@ def _kept_beads(
         beads.append(Bead((a_i,), (a_j,), conf_of[(a_i, a_j)]))
         used_src[a_i] = used_tgt[a_j] = True
 
+    means = _doc_means(src_vecs, tgt_vecs)
+    lengths = _LengthModel.fit(src_texts, tgt_texts, anchors)
     block = _block_aligner()
     stretches = _anchor_stretches(anchors)
     in_stretch = np.zeros(len(cand.i), dtype=bool)
@@ -224,13 +274,14 @@ def _kept_beads(
     for i0, i1, j0, j1 in stretches:
         if i1 <= i0 or j1 <= j0:
             continue
-        local = block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]), embed=embed)
+        local = block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]), embed=embed,
+                      **means)
         for b in local:
             if b.is_gap:
                 continue
             src = tuple(i0 + x for x in b.src)
             tgt = tuple(j0 + y for y in b.tgt)
-            bead = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, keep)
+            bead = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, keep, lengths)
             if bead is not None and not used_src[list(bead.src)].any() and not used_tgt[list(bead.tgt)].any():
                 beads.append(bead)
                 used_src[list(bead.src)] = True
@@ -244,14 +295,69 @@ def _kept_beads(
         if c >= (keep if in_stretch[p] else isolated) and not used_src[i] and not used_tgt[j]:
             beads.append(Bead((i,), (j,), c))
             used_src[i] = used_tgt[j] = True
+    if signals.neighbours:
+        beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, isolated)
     return beads
+
+
+def _neighbour_pass(
+    cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
+    isolated: float,
+) -> list[Bead]:
+    """Isolated mutual pairs right next to a kept pair, in the same order, get the neighbour bonus."""
+    next_to = set()
+    for b in kept:
+        if len(b.src) == 1 and len(b.tgt) == 1:
+            next_to.update({(b.src[0] - 1, b.tgt[0] - 1), (b.src[0] + 1, b.tgt[0] + 1)})
+    out = []
+    for p in mut[np.lexsort((cand.j[mut], cand.i[mut]))]:
+        i, j = int(cand.i[p]), int(cand.j[p])
+        if (i, j) not in next_to or used_src[i] or used_tgt[j]:
+            continue
+        c = float(confidence(np.array([cand.margin[p] + ev.NEIGHBOUR_BONUS]), np.array([cand.cos[p]]))[0])
+        if c >= isolated:
+            out.append(Bead((i,), (j,), c))
+            used_src[i] = used_tgt[j] = True
+    return out
+
+
+def _doc_means(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> dict[str, np.ndarray]:
+    """Whole-document means for the block aligner, so a small block keeps the document's scale."""
+    try:
+        from aligner.align.scoring import side_mean
+    except ImportError:
+        return {}
+    return {"src_mean": side_mean(src_vecs), "tgt_mean": side_mean(tgt_vecs)}
+
+
+@dataclass(frozen=True)
+class _LengthModel:
+    """Target/source character ratio seen on the anchors: a cheap check on merged beads."""
+
+    src_len: tuple[int, ...]
+    tgt_len: tuple[int, ...]
+    ratio: float
+
+    @staticmethod
+    def fit(src_texts: Sequence[str], tgt_texts: Sequence[str], anchors: list[tuple[int, int]]) -> "_LengthModel":
+        sl = tuple(len(t) for t in src_texts)
+        tl = tuple(len(t) for t in tgt_texts)
+        r = [tl[j] / sl[i] for i, j in anchors if sl[i] and tl[j]]
+        ratio = float(np.median(r)) if len(r) >= 3 else (sum(tl) / max(sum(sl), 1) or 1.0)
+        return _LengthModel(sl, tl, ratio)
+
+    def misfit(self, src: Sequence[int], tgt: Sequence[int]) -> float:
+        s = sum(self.src_len[i] for i in src)
+        t = sum(self.tgt_len[j] for j in tgt)
+        return abs(float(np.log(max(t, 1) / (self.ratio * max(s, 1)))))
 
 
 def _accept(
     src: tuple[int, ...], tgt: tuple[int, ...], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    fwd: Neighbourhood, bwd: Neighbourhood, keep: float,
+    fwd: Neighbourhood, bwd: Neighbourhood, keep: float, lengths: _LengthModel,
 ) -> Bead | None:
-    """A block bead if confident; a many-to-one bead only if it beats its best 1-1 part."""
+    """A block bead if confident; a many-to-one bead only if it fits the lengths clearly
+    better than its best 1-1 part, since pooled on-topic vectors flatter any merge."""
     cos, conf = _bead_conf(src, tgt, src_vecs, tgt_vecs, fwd, bwd)
     if len(src) == 1 and len(tgt) == 1:
         return Bead(src, tgt, conf) if conf >= keep else None
@@ -262,7 +368,9 @@ def _accept(
             if best is None or c1 > best[0]:
                 best = (c1, f1, i, j)
     assert best is not None
-    if cos >= best[0] + MERGE_GAIN and conf >= keep:
+    one_side = len(src) == 1 or len(tgt) == 1
+    better_fit = one_side and lengths.misfit(src, tgt) <= lengths.misfit((best[2],), (best[3],)) - MERGE_LENGTH_GAIN
+    if better_fit and cos >= best[0] - MERGE_SLACK and conf >= keep:
         return Bead(src, tgt, conf)
     if best[1] >= keep:
         return Bead((best[2],), (best[3],), best[1])

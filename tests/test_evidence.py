@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.align import evidence as ev
+
+
+def test_devanagari_digits_are_normalised_and_single_digits_ignored() -> None:
+    assert ev.numbers("लेनिनको जन्म २२ अप्रिल १८७० मा") == {"22", "1870"}
+    assert ev.numbers("3 bata, 1,000 tao") == {"1000"}
+
+
+def test_names_match_across_scripts() -> None:
+    tl = "Si Vladimir Ilyich Ulyanov ay ipinanganak sa Simbirsk"
+    ne = "भ्लादिमिर उल्यानोभको जन्म सिम्बिस्र्क शहरमा भएको थियो"
+    a, b = ev.facts([tl]), ev.facts([ne])
+    assert ev.shared_names(a, b, 0, 0) == 3  # Vladimir, Ulyanov, Simbirsk
+
+
+def test_unrelated_names_do_not_match() -> None:
+    a = ev.facts(["Lumipat siya sa Alemanya noong 1900"])
+    b = ev.facts(["स्टालिनले पार्टीको नेतृत्व लिए"])
+    assert ev.shared_names(a, b, 0, 0) == 0
+    assert ev.shared_numbers(a, b, 0, 0) == 0
+
+
+def test_common_numbers_and_names_prove_nothing() -> None:
+    src = [f"Lenin noong 1917 bahagi {i}" for i in range(ev.MAX_DISTINCT + 1)]
+    tgt = ["लेनिन 1917"]
+    a, b = ev.facts(src), ev.facts(tgt)
+    assert ev.shared_numbers(a, b, 0, 0) == 0  # 1917 is in every source sentence
+    assert ev.shared_names(a, b, 0, 0) == 0
+
+
+def test_number_candidates_come_from_an_index() -> None:
+    a = ev.facts(["isa 1887", "wala", "1903 at 1905"])
+    b = ev.facts(["१९०५ मा", "1887 मा"])
+    assert ev.number_candidates(a, b) == [(0, 1), (2, 0)]
+
+
+def test_clauses_split_long_sentences_only() -> None:
+    assert ev.clauses("Maikli, oo.") == []
+    long = "Pagkatapos ng kanyang destyero sa Siberya, naglakbay siya sa Kanlurang Europa; doon siya naging prominenteng teorista ng partido"
+    parts = ev.clauses(long)
+    assert len(parts) == 3 and parts[0].startswith("Pagkatapos")
+
+
+def test_clause_similarity_finds_the_shared_clause() -> None:
+    shared, extra = np.eye(4, dtype=np.float32)[0], np.eye(4, dtype=np.float32)[1]
+    src = ["Ipinanganak siya sa isang maliit na bayan sa tabi ng ilog, at doon siya nag-aral hanggang labing-walo"]
+    tgt = ["He was born in a small town by the river."]
+    table = {ev.clauses(src[0])[0]: shared, ev.clauses(src[0])[1]: extra}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.stack([table[t] for t in texts])
+
+    sv = np.array([[0.6, 0.8, 0, 0]], dtype=np.float32)
+    tv = shared[None, :]
+    sim, chars = ev.clause_similarity(src, tgt, sv, tv, np.array([0]), np.array([0]), embed)
+    assert sim[0] == 1.0 and chars > 0
