@@ -20,6 +20,8 @@ from dataclasses import dataclass
 # corpus has "गरिदियो।उच्च"); the Latin ones need whitespace after them.
 _NOSPACE_TERMINATORS = "।॥。！？؟"
 _TERMINATOR_RUN = re.compile(r"[.!?…।॥。！？؟]+")
+# A parenthesis that follows a finished sentence, e.g. "… hours. (Bremer, 1998) The …".
+_TRAILING_PAREN = re.compile(r"(?<=[.!?।॥]) +\([^()\n]{1,80}\)(?= )")
 _CLOSERS = frozenset("\"'”’»)]}›")
 _OPENERS = frozenset("\"'“‘«([{‹¿¡")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -44,17 +46,18 @@ _ENGLISH = Rules(
     prefixes=frozenset(
         (
             "Mr Mrs Ms Dr Prof St Mt Ft Gen Col Capt Cmdr Lt Sgt Maj Adm Rev Hon Sen Rep "
-            "Gov Pres Supt Messrs Mme Mlle Jan Feb Apr Jun Jul Aug Sep Sept Oct Nov Dec "
-            "vs viz approx dept Russ Eng Ger Fr Sr Jr " + _COMMON_REF
+            "Gov Pres Supt Messrs Mme Mlle "
+            "v vs viz approx dept Russ Eng Ger Fr Sr Jr " + _COMMON_REF
         ).split()
     ),
-    ambiguous=frozenset("etc Co Inc Ltd Bros Corp al".split()),
+    # Months abbreviate before a day ("Jan. 5") but may end a sentence ("on 1 Jan.").
+    ambiguous=frozenset("etc Co Inc Ltd Bros Corp al Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()),
 )
 _TAGALOG = Rules(
     prefixes=frozenset(
         (
             "G Gng Bb Dr Dra Sta Sto St Gob Hen Hen Kap Kgg Pang Sen Rep Prop Pres Atty "
-            "Engr Arch Blg blg Tel Mr Mrs Ms Prof Sr Jr Fr " + _COMMON_REF
+            "Engr Arch Blg blg Tel Mr Mrs Ms Prof Sr Jr Fr v vs " + _COMMON_REF
         ).split()
     ),
     ambiguous=frozenset("atbp etc Co Inc".split()),
@@ -89,14 +92,21 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 def _split_chunk(text: str, lo: int, hi: int, rules: Rules, out: list[tuple[int, int]]) -> None:
-    start = lo
+    cuts: list[int] = []
     for m in _TERMINATOR_RUN.finditer(text, lo, hi):
-        if m.start() < start:
-            continue
         cut = _boundary_after(text, m, hi, rules)
         if cut is not None:
-            _emit(text, start, cut, out)
-            start = cut
+            cuts.append(cut)
+    if "(" in text[lo:hi]:
+        for m in _TRAILING_PAREN.finditer(text, lo, hi):
+            nxt = _first_letter(text, m.end() + 1, hi)
+            if nxt is not None and not nxt.islower():
+                cuts.append(m.end())
+        cuts = sorted(set(cuts))
+    start = lo
+    for cut in cuts:
+        _emit(text, start, cut, out)
+        start = cut
     _emit(text, start, hi, out)
 
 
@@ -114,6 +124,8 @@ def _boundary_after(text: str, m: re.Match[str], hi: int, rules: Rules) -> int |
     j = m.end()
     while j < hi:
         if text[j] in _CLOSERS:
+            if text[j] in "\"'" and j + 1 < hi and text[j + 1].isalnum():
+                break  # a straight quote glued to the next word opens it: `।"अन्तत`
             j += 1
             continue
         ref = _WIKI_REF.match(text, j, hi)
@@ -162,15 +174,16 @@ def _is_initial(token: str) -> bool:
 
 
 def _token_before(text: str, end: int) -> str:
+    """The word before a full stop: letters, marks and inner dots (``J.V``, ``italics.—J`` gives ``J``)."""
     a = end
     floor = max(0, end - _MAX_TOKEN)
-    while a > floor and not text[a - 1].isspace():
-        a -= 1
-    token = text[a:end]
-    i = 0
-    while i < len(token) and token[i] in _OPENERS:
-        i += 1
-    return token[i:]
+    while a > floor:
+        c = text[a - 1]
+        if c.isalpha() or c == "." or unicodedata.category(c).startswith("M"):
+            a -= 1
+        else:
+            break
+    return text[a:end].lstrip(".")
 
 
 def _first_letter(text: str, k: int, hi: int) -> str | None:

@@ -1,0 +1,79 @@
+"""Splitter rules per language, on constructed sentences."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aligner.segment import split_sentences
+
+
+def split(text: str, lang: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text, lang)]
+
+
+def test_tagalog_titles_and_abbreviations_do_not_end_sentences():
+    text = (
+        "Dumating si G. Santos kahapon. Kausap niya si Gng. Cruz at si Bb. Reyes. "
+        "Si Dr. Rizal ay taga-Sta. Cruz at Sto. Tomas, atbp. Ang St. Petersburg ay malayo."
+    )
+    assert split(text, "tl") == [
+        "Dumating si G. Santos kahapon.",
+        "Kausap niya si Gng. Cruz at si Bb. Reyes.",
+        "Si Dr. Rizal ay taga-Sta. Cruz at Sto. Tomas, atbp.",
+        "Ang St. Petersburg ay malayo.",
+    ]
+
+
+def test_initials_decimals_quotes_and_brackets():
+    text = 'Isinulat ni J.V. Stalin at ni J. V. Stalin ito. Umabot ito sa 3.5 milyon. "Talaga?" tanong niya. (Oo.) Tapos.'
+    assert split(text, "tl") == [
+        "Isinulat ni J.V. Stalin at ni J. V. Stalin ito.",
+        "Umabot ito sa 3.5 milyon.",
+        '"Talaga?" tanong niya.',
+        "(Oo.)",
+        "Tapos.",
+    ]
+
+
+def test_english_abbreviations_and_lowercase_continuation():
+    text = "Mr. Smith met Dr. Jones on 1 Jan. The talk of Kautsky and Co. about it (See Vol. XXI, p. 393.) ended. Roe v. Wade stands."
+    assert split(text, "en") == [
+        "Mr. Smith met Dr. Jones on 1 Jan.",
+        "The talk of Kautsky and Co. about it (See Vol. XXI, p. 393.) ended.",
+        "Roe v. Wade stands.",
+    ]
+
+
+def test_nepali_danda_double_danda_and_abbreviation():
+    text = "डा. राम आए।उनी बसे ॥ के भयो? यु.एस. भन्छ! अन्त्य।"
+    assert split(text, "ne") == ["डा. राम आए।", "उनी बसे ॥", "के भयो?", "यु.एस. भन्छ!", "अन्त्य।"]
+
+
+def test_generic_fallback_splits_latin_and_cjk():
+    assert split("Das ist gut. Wir gehen. 今日は晴れ。明日は雨。", "de") == [
+        "Das ist gut.",
+        "Wir gehen.",
+        "今日は晴れ。",
+        "明日は雨。",
+    ]
+
+
+def test_blank_line_is_a_hard_boundary():
+    assert split("A heading\n\nThe text begins here.", "en") == ["A heading", "The text begins here."]
+
+
+@pytest.mark.parametrize("lang", ["en", "tl", "ne", "xx"])
+def test_no_newline_input_is_linear(lang):
+    # Same work per character at 40k and 400k: a quadratic splitter would be ~10x slower per char.
+    unit = "Ito ay pangungusap na may G. Santos at 3.5 milyon, at ang danda। "
+    small, big = unit * 600, unit * 6000
+
+    def per_char(text: str) -> float:
+        t0 = time.perf_counter()
+        split_sentences(text, lang)
+        return (time.perf_counter() - t0) / len(text)
+
+    per_char(small)
+    assert per_char(big) < 4 * per_char(small)
