@@ -1,0 +1,462 @@
+"""Two-pass parallel alignment (after Liu & Zhu 2022, Bertalign), banded.
+
+Pass 1 keeps the top-k target candidates of every source sentence and picks
+the heaviest monotone chain of 1-1 pairs among them: the anchor path.
+Pass 2 runs an m-n bead DP (1-0 and 0-1 included, with a real cost) only in a
+window around that path. Multi-sentence bead vectors are normalised sums of
+sentence vectors, read off cumulative sums, so nothing is embedded up front;
+the few multi-sentence beads the DP picks are then embedded for real and the
+DP re-run with their true scores.
+
+Memory and time are linear in document length: similarities are computed in
+row chunks inside a band, and for long documents the band itself comes from a
+sampled mutual-best skeleton rather than a full n x m search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from aligner.align.scoring import ScoreParams, center, confidence, count_tokens, length_ratio, side_mean
+from aligner.types import Bead
+
+FULL_SEARCH_CELLS = 9_000_000  # above n*m this, pass 1 searches a band around a sampled skeleton
+SKELETON_SAMPLES = 2000
+CHUNK = 512
+
+
+@dataclass(frozen=True)
+class ParallelOptions:
+    max_bead: int = 4  # largest side of a bead; shapes a-b with a+b <= max_bead + 1
+    top_k: int = 3
+    window: int = 5
+    anchor_floor: float = 0.2  # centred cosine under which a top-k pair cannot anchor
+    refine: bool = True  # embed the real concatenation of chosen multi-sentence beads
+    score: ScoreParams = ScoreParams()
+
+
+def bead_shapes(max_bead: int) -> tuple[np.ndarray, np.ndarray]:
+    shapes = [(1, 0), (0, 1)]
+    for a in range(1, max_bead + 1):
+        for b in range(1, max_bead + 1):
+            if a + b <= max_bead + 1:
+                shapes.append((a, b))
+    arr = np.array(shapes, dtype=np.int64)
+    return arr[:, 0].copy(), arr[:, 1].copy()
+
+
+# ---------------------------------------------------------------- kernels
+
+
+@njit(cache=True)
+def _fenwick_chain(rows, cols, weights, m):
+    """Heaviest chain of points strictly increasing in row and column.
+
+    ``rows`` must be sorted. Returns the indices of the chosen points, in order.
+    """
+    p = rows.shape[0]
+    tree_v = np.full(m + 1, -1.0)
+    tree_i = np.full(m + 1, -1, dtype=np.int64)
+    best = np.zeros(p)
+    back = np.full(p, -1, dtype=np.int64)
+    start = 0
+    while start < p:
+        end = start
+        while end < p and rows[end] == rows[start]:
+            end += 1
+        for q in range(start, end):
+            # prefix max over columns < cols[q]
+            k = cols[q]
+            bv = 0.0
+            bi = -1
+            while k > 0:
+                if tree_v[k] > bv:
+                    bv = tree_v[k]
+                    bi = tree_i[k]
+                k -= k & (-k)
+            best[q] = bv + weights[q]
+            back[q] = bi
+        for q in range(start, end):
+            k = cols[q] + 1
+            while k <= m:
+                if best[q] > tree_v[k]:
+                    tree_v[k] = best[q]
+                    tree_i[k] = q
+                k += k & (-k)
+        start = end
+    if p == 0:
+        return np.zeros(0, dtype=np.int64)
+    q = int(np.argmax(best))
+    chain = []
+    while q >= 0:
+        chain.append(q)
+        q = back[q]
+    out = np.empty(len(chain), dtype=np.int64)
+    for t in range(len(chain)):
+        out[t] = chain[len(chain) - 1 - t]
+    return out
+
+
+@njit(cache=True)
+def _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
+             gap_cost, gap_penalty, len_weight, len_smooth, ratio, merge_cost,
+             over_keys, over_vals):
+    """Banded m-n DP. Cells are boundary points (i, j); row i spans [lo[i], hi[i]]."""
+    n = lo.shape[0] - 1
+    d = scs.shape[1]
+    nshape = sa.shape[0]
+    total = off[n + 1]
+    D = np.full(total, -np.inf)
+    B = np.full(total, -1, dtype=np.int8)
+    D[off[0] - lo[0]] = 0.0
+    n_over = over_keys.shape[0]
+    m1 = hi[n] + 1
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            if i == 0 and j == 0:
+                continue
+            best = -np.inf
+            arg = -1
+            for s in range(nshape):
+                a = sa[s]
+                b = sb[s]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < 0:
+                    continue
+                if pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = D[off[pi] + pj - lo[pi]]
+                if prev == -np.inf:
+                    continue
+                if a == 0 or b == 0:
+                    v = -gap_penalty * (a + b)
+                else:
+                    sim = 0.0
+                    found = False
+                    if n_over > 0:
+                        key = (i * m1 + j) * nshape + s
+                        lo_k = 0
+                        hi_k = n_over
+                        while lo_k < hi_k:
+                            mid = (lo_k + hi_k) // 2
+                            if over_keys[mid] < key:
+                                lo_k = mid + 1
+                            else:
+                                hi_k = mid
+                        if lo_k < n_over and over_keys[lo_k] == key:
+                            sim = over_vals[lo_k]
+                            found = True
+                    if not found:
+                        nn = snorm[a - 1, i] * tnorm[b - 1, j]
+                        if nn > 0.0:
+                            dot = 0.0
+                            for k in range(d):
+                                dot += (scs[i, k] - scs[pi, k]) * (tcs[j, k] - tcs[pj, k])
+                            sim = dot / nn
+                    ls = slen[i] - slen[pi] + len_smooth
+                    lt = (tlen[j] - tlen[pj]) * ratio + len_smooth
+                    v = sim - gap_cost - len_weight * abs(np.log(ls / lt)) - merge_cost * (a + b - 2)
+                if prev + v > best:
+                    best = prev + v
+                    arg = s
+            D[off[i] + j - lo[i]] = best
+            B[off[i] + j - lo[i]] = arg
+    # backtrack
+    out = []
+    i = n
+    j = hi[n]
+    while i > 0 or j > 0:
+        s = B[off[i] + j - lo[i]]
+        if s < 0:
+            break
+        out.append(s)
+        i -= sa[s]
+        j -= sb[s]
+    res = np.empty(len(out), dtype=np.int64)
+    for t in range(len(out)):
+        res[t] = out[len(out) - 1 - t]
+    return res
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _cumsum(vecs: np.ndarray) -> np.ndarray:
+    cs = np.zeros((vecs.shape[0] + 1, vecs.shape[1]), dtype=np.float64)
+    np.cumsum(vecs, axis=0, dtype=np.float64, out=cs[1:])
+    return cs
+
+
+def _window_norms(cs: np.ndarray, max_bead: int) -> np.ndarray:
+    """norms[a-1, i] = |sum of rows i-a .. i-1|, zero where undefined."""
+    n1 = cs.shape[0]
+    out = np.zeros((max_bead, n1), dtype=np.float64)
+    for a in range(1, max_bead + 1):
+        if a < n1:
+            diff = cs[a:] - cs[:-a]
+            out[a - 1, a:] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    return out
+
+
+def _band_topk(src: np.ndarray, tgt: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int):
+    """Top-k target columns of each source row, searched only in [lo[i], hi[i])."""
+    n = src.shape[0]
+    rows, cols, sims = [], [], []
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        c0 = int(lo[start:stop].min())
+        c1 = int(hi[start:stop].max())
+        if c1 <= c0:
+            continue
+        block = src[start:stop] @ tgt[c0:c1].T
+        colidx = np.arange(c0, c1)
+        mask = (colidx[None, :] < lo[start:stop, None]) | (colidx[None, :] >= hi[start:stop, None])
+        block[mask] = -np.inf
+        kk = min(k, c1 - c0)
+        part = np.argpartition(-block, kk - 1, axis=1)[:, :kk]
+        for r in range(stop - start):
+            for c in sorted(part[r].tolist()):
+                v = block[r, c]
+                if np.isfinite(v):
+                    rows.append(start + r)
+                    cols.append(c0 + c)
+                    sims.append(float(v))
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(sims, dtype=np.float64)
+
+
+def mutual_best(src: np.ndarray, tgt: np.ndarray, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mutual nearest neighbours for the sampled source rows, searched over whole documents.
+
+    Linear in document length for a fixed sample size; used for the skeleton of
+    long documents and for the signals ``auto`` mode reads.
+    """
+    if src.shape[0] == 0 or tgt.shape[0] == 0 or sample.size == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, np.zeros(0)
+    fwd = np.empty(sample.size, dtype=np.int64)
+    fsim = np.empty(sample.size)
+    for start in range(0, sample.size, CHUNK):
+        block = src[sample[start:start + CHUNK]] @ tgt.T
+        fwd[start:start + CHUNK] = np.argmax(block, axis=1)
+        fsim[start:start + CHUNK] = block[np.arange(block.shape[0]), fwd[start:start + CHUNK]]
+    uniq = np.unique(fwd)
+    back = {}
+    for start in range(0, uniq.size, CHUNK):
+        cols = uniq[start:start + CHUNK]
+        block = tgt[cols] @ src.T
+        for c, r in zip(cols.tolist(), np.argmax(block, axis=1).tolist()):
+            back[c] = r
+    keep = np.array([back[int(j)] == int(i) for i, j in zip(sample, fwd)], dtype=bool)
+    return sample[keep], fwd[keep], fsim[keep]
+
+
+def _skeleton_band(src: np.ndarray, tgt: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    n, m = src.shape[0], tgt.shape[0]
+    step = max(1, -(-n // SKELETON_SAMPLES))
+    sample = np.arange(0, n, step, dtype=np.int64)
+    ri, cj, sims = mutual_best(src, tgt, sample)
+    ok = sims >= floor
+    ri, cj, sims = ri[ok], cj[ok], sims[ok]
+    chain = _fenwick_chain(ri, cj, sims - floor + 1e-6, m)
+    radius = 4 * step + 20
+    return _band_from_anchors(ri[chain], cj[chain], n, m, radius, exclusive_hi=True)
+
+
+def _band_from_anchors(ai: np.ndarray, aj: np.ndarray, n: int, m: int, win: int,
+                       exclusive_hi: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Per boundary row i (0..n): columns between the anchors around it, widened by ``win``."""
+    rows = np.arange(n + 1)
+    if ai.size == 0:
+        lo = np.zeros(n + 1, dtype=np.int64)
+        hi = np.full(n + 1, m, dtype=np.int64)
+    else:
+        # previous anchor with ai < i; next anchor with ai >= i
+        p = np.searchsorted(ai, rows, side="left") - 1
+        lower = np.where(p >= 0, aj[np.clip(p, 0, None)] + 1, 0)
+        q = np.searchsorted(ai, rows, side="left")
+        upper = np.where(q < ai.size, aj[np.clip(q, None, ai.size - 1)], m)
+        lo = np.clip(np.minimum(lower, upper) - win, 0, m).astype(np.int64)
+        hi = np.clip(np.maximum(lower, upper) + win, 0, m).astype(np.int64)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]  # keep both edges monotone
+    hi = np.maximum.accumulate(hi)
+    lo[0] = 0
+    hi[n] = m
+    if exclusive_hi:  # a band over sentence rows, for top-k search
+        return lo[:n], np.maximum(hi[1:], lo[:n] + 1)
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    beads: list[Bead]
+    tokens_embedded: int
+    anchors: int
+
+
+def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
+                tgt_texts: Sequence[str], *, embed: Callable[[list[str]], np.ndarray] | None = None,
+                max_bead: int = 4, options: ParallelOptions | None = None,
+                src_mean: np.ndarray | None = None, tgt_mean: np.ndarray | None = None) -> list[Bead]:
+    """Monotone alignment of one block with gaps; indices are local to the block.
+
+    Pass ``src_mean``/``tgt_mean`` (see ``scoring.side_mean``) of the whole
+    documents when aligning a small block cut out of them, so scores stay on
+    the document's scale.
+    """
+    return align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, embed=embed,
+                                max_bead=max_bead, options=options,
+                                src_mean=src_mean, tgt_mean=tgt_mean).beads
+
+
+def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None, max_bead=4,
+                         options: ParallelOptions | None = None, src_mean=None, tgt_mean=None) -> BlockResult:
+    opts = options or ParallelOptions(max_bead=max_bead)
+    if options is not None and max_bead != opts.max_bead:
+        opts = ParallelOptions(**{**opts.__dict__, "max_bead": max_bead})
+    n, m = len(src_texts), len(tgt_texts)
+    if n == 0 or m == 0:
+        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return BlockResult(beads, 0, 0)
+    sv = np.asarray(src_vecs, dtype=np.float32)
+    tv = np.asarray(tgt_vecs, dtype=np.float32)
+    if src_mean is None or tgt_mean is None:
+        src_mean, tgt_mean = _block_means(sv, tv)
+    src = center(sv, np.asarray(src_mean, dtype=np.float32))
+    tgt = center(tv, np.asarray(tgt_mean, dtype=np.float32))
+    sp = opts.score
+
+    # pass 1: anchor path over top-k candidates
+    if n * m <= FULL_SEARCH_CELLS:
+        blo, bhi = np.zeros(n, dtype=np.int64), np.full(n, m, dtype=np.int64)
+    else:
+        blo, bhi = _skeleton_band(src, tgt, opts.anchor_floor)
+    rows, cols, sims = _band_topk(src, tgt, blo, bhi, opts.top_k)
+    ok = sims >= opts.anchor_floor
+    rows, cols, sims = rows[ok], cols[ok], sims[ok]
+    chain = _fenwick_chain(rows, cols, sims - opts.anchor_floor + 1e-6, m)
+    ai, aj = rows[chain], cols[chain]
+
+    # pass 2: m-n beads in a window around the anchors
+    lo, hi = _band_from_anchors(ai, aj, n, m, opts.window)
+    off = np.zeros(n + 2, dtype=np.int64)
+    off[1:] = np.cumsum(hi - lo + 1)
+    scs, tcs = _cumsum(src), _cumsum(tgt)
+    snorm, tnorm = _window_norms(scs, opts.max_bead), _window_norms(tcs, opts.max_bead)
+    slen = np.concatenate([[0.0], np.cumsum([len(t) for t in src_texts])]).astype(np.float64)
+    tlen = np.concatenate([[0.0], np.cumsum([len(t) for t in tgt_texts])]).astype(np.float64)
+    ratio = length_ratio(src_texts, tgt_texts)
+    sa, sb = bead_shapes(opts.max_bead)
+
+    def run(keys: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        return _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
+                        sp.gap_cost, sp.gap_penalty, sp.len_weight, sp.len_smooth, ratio, sp.merge_cost, keys, vals)
+
+    empty_k, empty_v = np.zeros(0, dtype=np.int64), np.zeros(0)
+    path = run(empty_k, empty_v)
+    tokens = 0
+    over: dict[int, float] = {}
+    if opts.refine and embed is not None:
+        # a few rounds: embed the concatenations the DP chose, re-run with their true scores
+        for _ in range(3):
+            todo = []
+            for (i0, i1, j0, j1, s) in _walk(path, sa, sb):
+                a, b = i1 - i0, j1 - j0
+                if a > 0 and b > 0 and a + b > 2:
+                    key = (i1 * (m + 1) + j1) * sa.size + s
+                    if key not in over:
+                        todo.append((key, i0, i1, j0, j1))
+            if not todo:
+                break
+            stexts, ttexts = [], []
+            for _, i0, i1, j0, j1 in todo:
+                stexts.append(" ".join(src_texts[i0:i1]))
+                ttexts.append(" ".join(tgt_texts[j0:j1]))
+            need_s = [t for (_, i0, i1, _, _), t in zip(todo, stexts) if i1 - i0 > 1]
+            need_t = [t for (_, _, _, j0, j1), t in zip(todo, ttexts) if j1 - j0 > 1]
+            emb_s = _embed_rows(embed, need_s, src_mean)
+            emb_t = _embed_rows(embed, need_t, tgt_mean)
+            tokens += count_tokens(need_s) + count_tokens(need_t)
+            ks = kt = 0
+            for (key, i0, i1, j0, j1) in todo:
+                if i1 - i0 > 1:
+                    u = emb_s[ks]
+                    ks += 1
+                else:
+                    u = src[i0]
+                if j1 - j0 > 1:
+                    w = emb_t[kt]
+                    kt += 1
+                else:
+                    w = tgt[j0]
+                over[key] = float(np.dot(u, w))
+            keys = np.array(sorted(over), dtype=np.int64)
+            vals = np.array([over[k] for k in keys.tolist()], dtype=np.float64)
+            path = run(keys, vals)
+
+    beads = []
+    for (i0, i1, j0, j1, s) in _walk(path, sa, sb):
+        a, b = i1 - i0, j1 - j0
+        if a and b:
+            key = (i1 * (m + 1) + j1) * sa.size + s
+            if key in over:
+                sim = over[key]
+            else:
+                u = scs[i1] - scs[i0]
+                w = tcs[j1] - tcs[j0]
+                nn = float(np.linalg.norm(u) * np.linalg.norm(w))
+                sim = float(np.dot(u, w) / nn) if nn > 0 else 0.0
+            beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence(sim, sp), 4)))
+        else:
+            beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0))
+    beads = _gap_confidence(beads, src, tgt, lo, hi, sp)
+    return BlockResult(beads, tokens, int(ai.size))
+
+
+def _block_means(sv: np.ndarray, tv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ms, mt = side_mean(sv), side_mean(tv)
+    if not ms.any() or not mt.any():
+        both = side_mean(np.concatenate([sv, tv]))
+        ms = ms if ms.any() else both
+        mt = mt if mt.any() else both
+    return ms, mt
+
+
+def _embed_rows(embed, texts: list[str], mean: np.ndarray) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, mean.shape[0]), dtype=np.float32)
+    return center(np.asarray(embed(texts), dtype=np.float32), mean)
+
+
+def _walk(path: np.ndarray, sa: np.ndarray, sb: np.ndarray):
+    i = j = 0
+    for s in path.tolist():
+        a, b = int(sa[s]), int(sb[s])
+        yield i, i + a, j, j + b, s
+        i += a
+        j += b
+
+
+def _gap_confidence(beads: list[Bead], src, tgt, lo, hi, sp: ScoreParams) -> list[Bead]:
+    """A gap is as sure as its sentence's best match in the window is poor."""
+    out = []
+    n, m = src.shape[0], tgt.shape[0]
+    for bead in beads:
+        if bead.src and bead.tgt:
+            out.append(bead)
+            continue
+        if bead.src:
+            i = bead.src[0]
+            c0, c1 = int(lo[i]), int(max(hi[min(i + 1, n)], lo[i] + 1))
+            best = float((tgt[c0:c1] @ src[i]).max()) if c1 > c0 else 0.0
+        else:
+            j = bead.tgt[0]
+            rows = np.nonzero((lo <= j + 1) & (hi >= j))[0]
+            rows = rows[rows < n]
+            best = float((src[rows] @ tgt[j]).max()) if rows.size else 0.0
+        out.append(Bead(bead.src, bead.tgt, round(1.0 - confidence(best, sp), 4)))
+    return out
