@@ -209,14 +209,21 @@ def write_report(
         _atomic_write(Path(output), format_report(report, fmt, width=_width(width, 100), collapse=collapse))
         return
     if fmt == "auto":
-        console = console or Console(width=_width(width, 0) if width else None)
+        console = console or Console(width=width)
         if console.is_terminal:
             render(report, console, collapse=collapse)
             return
         fmt = "text"
-    term_width = Console().width if sys.stdout.isatty() else 100
-    sys.stdout.write(format_report(report, fmt, width=_width(width, term_width), collapse=collapse))
+    sys.stdout.write(format_report(report, fmt, width=_width(width, _stdout_width()), collapse=collapse))
     sys.stdout.flush()
+
+
+def _stdout_width() -> int:
+    """The terminal's width, else $COLUMNS, else 100 (wide enough for two columns in a pager)."""
+    if sys.stdout.isatty():
+        return max(MIN_WIDTH, min(MAX_WIDTH, Console().width))
+    columns = os.environ.get("COLUMNS", "")
+    return max(MIN_WIDTH, min(MAX_WIDTH, int(columns))) if columns.isdigit() else 100
 
 
 def _align_with_progress(documents: Sequence[Document], encoder: str | None) -> dict:
