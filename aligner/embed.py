@@ -206,13 +206,18 @@ class SentenceTransformerEncoder:
             torch.set_num_threads(threads)
         self._torch = torch
         local = Path(spec).expanduser()
+        if spec.startswith(("/", ".", "~")) and not local.exists():
+            raise ConfigError(f"encoder {self.name!r}: no model folder at {local}")
         try:
             self._model = sentence_transformers.SentenceTransformer(
                 str(local) if local.exists() else spec, device="cpu"
             )
         except Exception as exc:  # the library raises many unrelated types here
             raise EncoderError(f"could not load sentence-transformers model {spec!r}: {exc}") from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dim = get_dim()
         if not dim:
             dim = int(self.encode(["a"]).shape[1])
         self.dim = int(dim)

@@ -1,0 +1,122 @@
+"""``aligner embed FILE -o OUT.npy``: one vector per sentence, for this tool's
+cache or for tools that take external embeddings (vecalign and the like)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from aligner.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "embed",
+        help="write one sentence vector per sentence to a .npy file",
+        description=(
+            "Segment FILE (or take its lines as they are with --presplit) and write a float32 "
+            "[n, dim] .npy array, row i for sentence i, L2-normalised. Texts with no letter or "
+            "digit get a zero row. Vectors come from and go to the embedding cache."
+        ),
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.npy", help="where to write the array")
+    p.add_argument(
+        "--presplit",
+        action="store_true",
+        help="FILE has one sentence per line: one row per line, empty lines give zero rows",
+    )
+    p.add_argument("--lang", help="ISO 639-1 code for segmentation; detected when omitted")
+    p.add_argument("--encoder", default="e5-small", metavar="NAME", help="e5-small (default) or st:NAME_OR_PATH")
+    p.add_argument("--threads", type=int, metavar="N", help="encoder threads (default: all cores)")
+    p.add_argument("--cache", metavar="PATH", help="cache file (default: $ALIGNER_CACHE_DIR or ~/.cache/aligner)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--texts", metavar="OUT.txt", help="also write the embedded sentences, one per line")
+    p.set_defaults(func=handler)
+
+
+def presplit_lines(path: str) -> list[str]:
+    """Every line of the file, NFC, trailing CR/space kept out, so row i is line i."""
+    from aligner.ingest import read_source
+
+    source = read_source(path)
+    lines = source.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [unicodedata.normalize("NFC", ln.rstrip("\r").strip()) for ln in lines]
+
+
+def _save_atomic(path: Path, array) -> None:
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, array)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def handler(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from aligner.cache import EmbeddingCache
+    from aligner.embed import embed, get_encoder, has_content
+
+    out = Path(args.output)
+    if out.suffix != ".npy":
+        raise InputError(f"{out}: the output must be a .npy file (numpy adds .npy otherwise)")
+    if args.presplit:
+        texts = presplit_lines(args.file)
+    else:
+        from aligner.ingest import read_document
+
+        texts = read_document(args.file, lang=args.lang).texts
+    encoder = get_encoder(args.encoder, threads=args.threads)
+    cache = False if args.no_cache else EmbeddingCache(args.cache)
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("embed", total=None)
+        embedded = [0]
+
+        def report(done: int, total: int) -> None:
+            embedded[0] = total
+            bar.update(task, completed=done, total=total)
+
+        vectors = embed(texts, encoder, cache=cache, progress=report)
+    _save_atomic(out, vectors)
+    if args.texts:
+        Path(args.texts).write_text("".join(t.replace("\n", " ") + "\n" for t in texts), encoding="utf-8")
+    empty = sum(1 for t in texts if not has_content(t))
+    long = _count_long(encoder, texts)
+    msg = f"{out}: {len(texts)} rows x {encoder.dim}, {embedded[0]} texts embedded"
+    if cache:
+        msg += f", {cache.hits} from cache"
+        cache.close()
+    if empty:
+        msg += f", {empty} without letters or digits (zero rows)"
+    if long:
+        how = getattr(encoder, "long_input", "truncate")
+        msg += f", {long} over {getattr(encoder, 'max_tokens', '?')} tokens ({how}ed)"
+    print(msg, file=sys.stderr)
+    return 0
+
+
+def _count_long(encoder, texts: list[str]) -> int:
+    """Sentences past the model window; only long-enough texts are tokenized."""
+    limit = int(getattr(encoder, "max_tokens", 0) or 0)
+    if not limit:
+        return 0
+    # every token covers at least one UTF-8 byte, so shorter texts cannot exceed the window
+    return sum(1 for t in set(texts) if len(t.encode("utf-8", "replace")) + 2 > limit and encoder.count_tokens(t) > limit)
