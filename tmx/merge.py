@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aligner.errors import TmxError
-from tmx.langcodes import Preset, to_bcp47
+from tmx.langcodes import Preset, convert
 from tmx.model import TranslationUnit, WriteStats
 from tmx.read import iter_tus, read_header
 from tmx.text import clean_segment
@@ -27,6 +27,11 @@ def _key(tu: TranslationUnit) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((lang, clean_segment(text)[0]) for lang, text in tu.segs))
 
 
+def _family(lang: str) -> str:
+    # Tools disagree on regions and on tl vs fil; the language itself is what must agree.
+    return convert(lang, "omegat")
+
+
 def merge_tmx(
     inputs: Sequence[str | Path],
     output: str | os.PathLike[str],
@@ -36,30 +41,32 @@ def merge_tmx(
 ) -> MergeStats:
     """Merge files with the same languages; the first of identical TUs wins.
 
-    Files must share their language set: merging en-tl with en-ne would give
-    TUs that lack a language, which OmegaT fills with the wrong text.
+    Languages are matched by primary subtag (``en-US`` = ``en``, ``fil-PH`` =
+    ``tl``) and take the first file's codes. Files must share their language
+    set: merging en-tl with en-ne would give TUs that lack a language, which
+    OmegaT fills with the wrong text.
     """
     if len(inputs) < 1:
         raise TmxError("nothing to merge: give at least one TMX file")
-    lang_sets: list[tuple[str, ...]] = []
+    lang_sets: list[dict[str, str]] = []  # family -> code, per file
     srclangs: list[str] = []
     for path in inputs:
-        langs: dict[str, None] = {}
+        langs: dict[str, str] = {}
         for tu in iter_tus(path):
             for lang in tu.langs:
-                langs.setdefault(lang, None)
-        lang_sets.append(tuple(langs))
+                langs.setdefault(_family(lang), lang)
+        lang_sets.append(langs)
         src = read_header(path).get("srclang", "")
-        srclangs.append(src if src in ("", ALL_LANGS) else to_bcp47(src))
+        srclangs.append(src if src in ("", ALL_LANGS) else _family(src))
     first = lang_sets[0]
     for path, langs in zip(inputs, lang_sets):
         if set(langs) != set(first):
             raise TmxError(
-                f"{path} has languages {sorted(langs)} but {inputs[0]} has {sorted(first)}; "
+                f"{path} has languages {sorted(langs.values())} but {inputs[0]} has {sorted(first.values())}; "
                 "merge only files with the same languages"
             )
-    srclang = srclangs[0] if len(set(srclangs)) == 1 and srclangs[0] in first else ALL_LANGS
-    langs_out = list(first)
+    srclang = first[srclangs[0]] if len(set(srclangs)) == 1 and srclangs[0] in first else ALL_LANGS
+    langs_out = list(first.values())
     if srclang != ALL_LANGS:
         langs_out.remove(srclang)
         langs_out.insert(0, srclang)
@@ -71,6 +78,7 @@ def merge_tmx(
         for path in inputs:
             for tu in iter_tus(path):
                 counts["read"] += 1
+                tu = replace(tu, segs=tuple((first[_family(lang)], text) for lang, text in tu.segs))
                 key = _key(tu)
                 if key in seen:
                     counts["duplicates"] += 1

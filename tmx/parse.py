@@ -82,6 +82,14 @@ def _syntax_error(path: Path, exc: etree.XMLSyntaxError, encoding: str) -> TmxEr
     return TmxError(f"{path}: not well-formed XML ({msg})")
 
 
+def _check_root(path: Path, root: etree._Element) -> None:
+    if root.tag != "tmx":
+        raise TmxError(f"{path}: the root element is <{root.tag}>, not <tmx>; this is not a TMX file")
+    version = root.get("version", "")
+    if version and not SUPPORTED_VERSIONS.match(version):
+        raise TmxError(f"{path}: TMX version {version} is not supported (1.1 to 1.4 are)")
+
+
 def iter_elements(path: str | Path) -> Iterator[dict[str, str] | TuElement]:
     """Yield the header attributes (``version`` added) once, then every ``<tu>``.
 
@@ -94,7 +102,8 @@ def iter_elements(path: str | Path) -> Iterator[dict[str, str] | TuElement]:
     encoding = check_prolog(path)
     context = etree.iterparse(
         str(path),
-        events=("start", "end"),
+        events=("end",),
+        tag=("header", "tu"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -103,43 +112,31 @@ def iter_elements(path: str | Path) -> Iterator[dict[str, str] | TuElement]:
         remove_comments=True,
         remove_pis=True,
     )
-    version = ""
     header_seen = False
     index = 0
-    depth = 0
     try:
-        for event, el in context:
-            if not isinstance(el.tag, str):
-                if isinstance(el, etree._Entity):
-                    raise TmxError(f"{path}: line {el.sourceline}: entity reference {el.text}; TMX needs none")
-                continue
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    if el.tag != "tmx":
-                        raise TmxError(f"{path}: the root element is <{el.tag}>, not <tmx>; this is not a TMX file")
-                    version = el.get("version", "")
-                    if version and not SUPPORTED_VERSIONS.match(version):
-                        raise TmxError(f"{path}: TMX version {version} is not supported (1.1 to 1.4 are)")
-                continue
-            depth -= 1
-            if el.tag == "header" and depth == 1:
-                header = dict(el.attrib)
-                header["version"] = version
-                header_seen = True
-                yield header
-                el.clear()
-            elif el.tag == "tu" and depth == 2:
+        for _, el in context:
+            if not header_seen:
+                root = el.getroottree().getroot()
+                _check_root(path, root)
+            if el.tag == "tu":
                 if not header_seen:
                     raise TmxError(f"{path}: line {el.sourceline}: <tu> before <header>; TMX needs a header first")
                 yield TuElement(el, index, el.sourceline)
                 index += 1
                 el.clear()
-                parent = el.getparent()
-                if parent is not None:
-                    while el.getprevious() is not None:
-                        del parent[0]
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+            elif not header_seen and el.getparent() is root:
+                header = dict(el.attrib)
+                header["version"] = root.get("version", "")
+                header_seen = True
+                yield header
+                el.clear()
         if not header_seen:
+            root = context.root
+            if root is not None:
+                _check_root(path, root)
             raise TmxError(f"{path}: no <header> element; this is not a TMX file")
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(path, exc, encoding) from None

@@ -14,10 +14,13 @@ from tmx.parse import XML_LANG, TuElement, iter_elements
 
 # Inline elements whose content is native markup, not translatable text.
 _CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "ut"})
+_LANG_CACHE: dict[str, str] = {}
 
 
 def seg_text(seg: etree._Element) -> str:
     """The translatable text of a ``<seg>``: inline codes dropped, ``<hi>`` kept."""
+    if len(seg) == 0:
+        return seg.text or ""
     parts = [seg.text or ""]
     for child in seg:
         if isinstance(child, etree._Entity):
@@ -47,10 +50,15 @@ def _to_unit(path: Path, item: TuElement) -> TranslationUnit:
             lang = tuv_lang(child)
             if not lang:
                 raise TmxError(f"{path}: line {child.sourceline}: <tuv> without xml:lang (or lang); add the language")
-            try:
-                lang = to_bcp47(lang)
-            except ConfigError as exc:
-                raise TmxError(f"{path}: line {child.sourceline}: {exc}") from None
+            code = _LANG_CACHE.get(lang)
+            if code is None:
+                try:
+                    code = to_bcp47(lang)
+                except ConfigError as exc:
+                    raise TmxError(f"{path}: line {child.sourceline}: {exc}") from None
+                if len(_LANG_CACHE) < 256:
+                    _LANG_CACHE[lang] = code
+            lang = code
             seg = child.find("seg")
             if seg is None:
                 raise TmxError(f"{path}: line {child.sourceline}: <tuv xml:lang=\"{lang}\"> has no <seg>")
