@@ -13,7 +13,6 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +73,14 @@ class Block:
     pieces: tuple[tuple[int, int, bool], ...]
     # The tail after the last sentence end is a title glued to "[ edit ]".
     tail_heading: bool = False
+    starts: tuple[int, ...] = ()  # the clean offsets of ``pieces``, for bisection
+
+    def __post_init__(self) -> None:
+        if len(self.starts) != len(self.pieces):
+            object.__setattr__(self, "starts", tuple(p[0] for p in self.pieces))
 
     def source_offset(self, i: int) -> int:
-        starts = [p[0] for p in self.pieces]
-        j = bisect_right(starts, i) - 1
+        j = bisect_right(self.starts, i) - 1
         clean, src, literal = self.pieces[j]
         return src if literal else src + (i - clean)
 
@@ -137,7 +140,6 @@ _SISTER = re.compile(
     r"sister projects|kapatid na proyekto|भातृ योजना|Wikimedia Commons|विकिमिडिया कमन्स", re.I
 )
 _WIKI_HEADING = re.compile(r"[ \t]*(=+)[ \t]*(\S.*?)[ \t]*\1[ \t]*")
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _TERMINAL = frozenset(".!?।॥…:;\"”’)»")
 _MAX_TITLE = 80
 
@@ -145,14 +147,14 @@ _MAX_TITLE = 80
 def _lines(source: str) -> list[tuple[int, int, int]]:
     """``(start, end_of_content, end_with_newline)`` for each line; CR is content-trimmed."""
     out = []
-    for m in _LINE.finditer(source):
-        a, b = m.start(), m.end()
-        e = b
-        if e > a and source[e - 1] == "\n":
-            e -= 1
-        if e > a and source[e - 1] == "\r":
-            e -= 1
-        out.append((a, e, b))
+    a = 0
+    for line in source.split("\n"):
+        b = a + len(line)
+        e = b - 1 if line.endswith("\r") else b
+        nl = b + 1 if b < len(source) else b
+        if a < len(source):
+            out.append((a, e, nl))
+        a = b + 1
     return out
 
 
@@ -211,7 +213,9 @@ def _looks_like_title(text: str) -> bool:
 _PAGE_NUMBER = re.compile(r"[ \t]*\d{1,4}[ \t]*")
 _CHAPTER = re.compile(r"[ \t]*(?:Chapter|CHAPTER|Part|PART)[ \t]+[IVXLC\d]+\.?[ \t]*")
 _FOOTNOTE_START = re.compile(r"(\d{1,3})(?:\.[ \t\u2002\u2003]+|[\u2002\u2003 \t]+)(?=\S)")
-_FOOTNOTE_REF = re.compile(r"(?<=[^\W\d_]|[.,;:!?”’\"')\]])(\d{1,3})(?=[\s.,;:!?)\]”’\"]|$)")
+_DIGITS = re.compile(r"\d+")
+_REF_BEFORE = frozenset(".,;:!?”’\"')]")
+_REF_AFTER = frozenset(".,;:!?)]”’\"")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DASHES = "—–"
 
@@ -272,7 +276,9 @@ def _clean_pdf(source: str) -> list[Block]:
         ):
             role[i] = "heading"
 
-    vocab = Counter(w.lower() for w in _WORDS.findall(source))
+    vocab = _Vocabulary(source)
+    refs = _footnote_refs(source, numbers)
+    ref_starts = [r[0] for r in refs]
     blocks: list[Block] = []
     para = _Builder(source)
     notes: list[Block] = []
@@ -312,17 +318,17 @@ def _clean_pdf(source: str) -> list[Block]:
         if r == "footnote-start":
             m = _FOOTNOTE_START.match(source, a, e)
             note = _Builder(source)
-            _add_body_line(note, source, m.end() if m else a, e, numbers)
+            _add_body_line(note, source, m.end() if m else a, e, refs, ref_starts)
             continue
         if r == "footnote":
             assert note is not None
             note.literal(" ", a - 1)
-            _add_body_line(note, source, a, e, numbers)
+            _add_body_line(note, source, a, e, refs, ref_starts)
             continue
         # body line
         if para:
             _join(para, source, prev_nl, a, e, prev_end, vocab)
-        _add_body_line(para, source, a, e, numbers)
+        _add_body_line(para, source, a, e, refs, ref_starts)
         raw = source[a:e]
         stripped = raw.rstrip()
         if raw != stripped:
@@ -341,17 +347,66 @@ def _clean_pdf(source: str) -> list[Block]:
     return blocks
 
 
-def _add_body_line(builder: _Builder, source: str, a: int, e: int, numbers: set[int]) -> None:
+def _footnote_refs(source: str, numbers: set[int]) -> list[tuple[int, int]]:
+    """Spans of footnote numbers glued to the word or punctuation before them."""
+    refs = []
+    n = len(source)
+    for m in _DIGITS.finditer(source):
+        a, b = m.span()
+        if b - a > 3 or a == 0 or int(m.group()) not in numbers:
+            continue
+        before = source[a - 1]
+        if not (before.isalpha() or before in _REF_BEFORE):
+            continue
+        if b < n and not (source[b].isspace() or source[b] in _REF_AFTER):
+            continue
+        refs.append((a, b))
+    return refs
+
+
+class _Vocabulary:
+    """The hyphenated compounds the document spells in-line (``anti-Tsarist``, ``well-known``).
+
+    Built on first use: most documents never need it.
+    """
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compounds: set[str] | None = None
+
+    def has_compound(self, word: str) -> bool:
+        if self._compounds is None:
+            src = self._source
+            self._compounds = set()
+            a = src.find("-")
+            while a >= 0:
+                lo = a
+                while lo > 0 and src[lo - 1].isalpha() and a - lo < 40:
+                    lo -= 1
+                hi = a + 1
+                while hi < len(src) and src[hi].isalpha() and hi - a < 40:
+                    hi += 1
+                if lo < a < hi - 1:
+                    self._compounds.add(src[lo:hi].lower())
+                a = src.find("-", a + 1)
+        return word in self._compounds
+
+
+def _add_body_line(
+    builder: _Builder, source: str, a: int, e: int, refs: list[tuple[int, int]], ref_starts: list[int]
+) -> None:
     """Add a line, leaving out footnote reference digits glued to words (``Enrollment1``)."""
     cursor = a
-    for m in _FOOTNOTE_REF.finditer(source, a, e):
-        if int(m.group(1)) in numbers:
-            builder.add(cursor, m.start())
-            cursor = m.end()
+    k = bisect_right(ref_starts, a - 1)
+    while k < len(refs) and refs[k][0] < e:
+        s, t = refs[k]
+        builder.add(cursor, s)
+        cursor = t
+        k += 1
     builder.add(cursor, e)
 
 
-def _join(para: _Builder, source: str, prev_nl: int, a: int, e: int, prev_end: str, vocab: Counter[str]) -> None:
+def _join(para: _Builder, source: str, prev_nl: int, a: int, e: int, prev_end: str, vocab: _Vocabulary) -> None:
     """Prepare to append the next line: drop a hyphen that splits a word, else add a space."""
     if prev_end == "hyphen" and para.last_char() == "-":
         head = _word_before(para)
@@ -365,17 +420,18 @@ def _join(para: _Builder, source: str, prev_nl: int, a: int, e: int, prev_end: s
 
 
 def _word_before(para: _Builder) -> str:
-    m = re.search(r"([^\W\d_]+)-$", para.tail(60))
-    return m.group(1) if m else ""
+    """The letters before the final hyphen."""
+    tail = para.tail(60)
+    end = len(tail) - 1
+    a = end
+    while a > 0 and tail[a - 1].isalpha():
+        a -= 1
+    return tail[a:end]
 
 
-def _dehyphenate(head: str, tail: str, vocab: Counter[str]) -> bool:
+def _dehyphenate(head: str, tail: str, vocab: _Vocabulary) -> bool:
     """Join ``expo-``/``sition`` unless the document itself spells the pair with a hyphen."""
-    joined = (head + tail).lower()
-    hyphened = f"{head}-{tail}".lower()
-    if vocab.get(hyphened, 0) > vocab.get(joined, 0):
-        return False
-    return True
+    return not vocab.has_compound(f"{head}-{tail}".lower())
 
 
 # ---------------------------------------------------------------- cleaning and segmentation

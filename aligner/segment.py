@@ -20,8 +20,8 @@ from dataclasses import dataclass
 # corpus has "गरिदियो।उच्च"); the Latin ones need whitespace after them.
 _NOSPACE_TERMINATORS = "।॥。！？؟"
 _TERMINATOR_RUN = re.compile(r"[.!?…।॥。！？؟]+")
-# A parenthesis that follows a finished sentence, e.g. "… hours. (Bremer, 1998) The …".
-_TRAILING_PAREN = re.compile(r"(?<=[.!?।॥]) +\([^()\n]{1,80}\)(?= )")
+_NOSPACE_RUN = re.compile(f"[{_NOSPACE_TERMINATORS}]")
+_MAX_PAREN = 80
 _CLOSERS = frozenset("\"'”’»)]}›")
 _OPENERS = frozenset("\"'“‘«([{‹¿¡")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -97,17 +97,36 @@ def _split_chunk(text: str, lo: int, hi: int, rules: Rules, out: list[tuple[int,
         cut = _boundary_after(text, m, hi, rules)
         if cut is not None:
             cuts.append(cut)
-    if "(" in text[lo:hi]:
-        for m in _TRAILING_PAREN.finditer(text, lo, hi):
-            nxt = _first_letter(text, m.end() + 1, hi)
-            if nxt is not None and not nxt.islower():
-                cuts.append(m.end())
+    p = text.find("(", lo, hi)
+    if p >= 0:
+        while p >= 0:
+            cut = _after_trailing_paren(text, p, hi)
+            if cut is not None:
+                cuts.append(cut)
+            p = text.find("(", p + 1, hi)
         cuts = sorted(set(cuts))
     start = lo
     for cut in cuts:
         _emit(text, start, cut, out)
         start = cut
     _emit(text, start, hi, out)
+
+
+def _after_trailing_paren(text: str, p: int, hi: int) -> int | None:
+    """A parenthesis after a finished sentence stands alone: "… hours. (Bremer, 1998) The …"."""
+    k = p
+    while k > 0 and text[k - 1] == " ":
+        k -= 1
+    if k == p or k == 0 or text[k - 1] not in ".!?।॥":
+        return None
+    close = text.find(")", p + 1, min(hi, p + _MAX_PAREN + 2))
+    if close < 0 or "(" in text[p + 1 : close] or "\n" in text[p + 1 : close]:
+        return None
+    end = close + 1
+    if end >= hi or text[end] != " ":
+        return None
+    nxt = _first_letter(text, end + 1, hi)
+    return end if nxt is not None and not nxt.islower() else None
 
 
 def _emit(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
@@ -136,7 +155,7 @@ def _boundary_after(text: str, m: re.Match[str], hi: int, rules: Rules) -> int |
         return None  # the chunk ends here anyway
     run = m.group()
     if not text[j].isspace():
-        if any(c in _NOSPACE_TERMINATORS for c in run) and not _is_mark(text[j]):
+        if _NOSPACE_RUN.search(run) and not _is_mark(text[j]):
             return j
         return None
     k = j
@@ -147,7 +166,7 @@ def _boundary_after(text: str, m: re.Match[str], hi: int, rules: Rules) -> int |
     nxt = _first_letter(text, k, hi)
     if nxt is not None and nxt.islower():
         return None  # a lowercase word goes on the same sentence: "Kautsky and Co. about"
-    if any(c in "!?।॥。！？؟" for c in run) or run[0] == "…" or len(run) > 1:
+    if len(run) > 1 or run != ".":
         return j
     token = _token_before(text, m.start())
     if not token:
@@ -166,6 +185,8 @@ def _is_initial(token: str) -> bool:
 
     Devanagari has no case, so a lone akshara (``डा``) counts as an initial too.
     """
+    if len(token) > 3 and "." not in token:
+        return False
     parts = token.split(".")
     letters = [sum(1 for c in part if c.isalpha()) for part in parts]
     if len(parts) == 1:
