@@ -1,0 +1,128 @@
+"""``aligner run``: the main job on the corpus, or on the documents given."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from aligner.cli._progress import progress_bars
+from aligner.errors import InputError
+
+DEFAULT_MANIFEST = Path("corpus") / "manifest.json"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "run",
+        help="align every language pair of the corpus (or of the documents given), write TMX and a report",
+        description=(
+            "Ingest, segment and embed every document once, align every pair of documents in "
+            "different languages, write one bilingual TMX per pair, a three-language TMX where "
+            "all pairwise links agree, and report.json; then show what only one version has."
+        ),
+    )
+    p.add_argument("documents", nargs="*", metavar="DOC",
+                   help=f"documents to align (default: those listed in {DEFAULT_MANIFEST})")
+    p.add_argument("--manifest", default=None, metavar="FILE",
+                   help=f"corpus manifest to read when no DOC is given (default: {DEFAULT_MANIFEST})")
+    p.add_argument("--lang", nargs="+", metavar="CODE", help="language of each DOC, in order (default: detected)")
+    p.add_argument("--out", default="out", metavar="DIR", help="output folder, replaced atomically (default: out)")
+    p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
+    p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
+    p.add_argument("--lang-codes", choices=("bcp47", "omegat", "trados"), default="bcp47",
+                   help="language codes written in the TMX files (default: bcp47)")
+    p.add_argument("--min-score", type=float, default=None, metavar="X",
+                   help="leave beads with a confidence below X out of the TMX files")
+    p.add_argument("--no-gaps", action="store_true", help="do not show the gap diff at the end")
+    p.add_argument("--collapse", action=argparse.BooleanOptionalAction, default=True,
+                   help="fold aligned rows of the gap diff to a count (default: on)")
+    p.set_defaults(func=handler)
+
+
+def load(args: argparse.Namespace):
+    from aligner.ingest import read_document, read_manifest
+
+    if args.documents:
+        if args.manifest:
+            raise InputError("give documents or --manifest, not both")
+        if args.lang and len(args.lang) != len(args.documents):
+            raise InputError(f"--lang got {len(args.lang)} codes for {len(args.documents)} documents")
+        for d in args.documents:
+            if not Path(d).is_file():
+                raise InputError(f"{d}: no such file")
+        return [read_document(d, lang=args.lang[k] if args.lang else None)
+                for k, d in enumerate(args.documents)]
+    if args.lang:
+        raise InputError("--lang applies to documents given on the command line")
+    manifest = Path(args.manifest) if args.manifest else DEFAULT_MANIFEST
+    if not manifest.is_file():
+        raise InputError(f"{manifest}: no such manifest; run from the project folder, "
+                         "pass --manifest FILE, or name the documents to align")
+    return read_manifest(manifest)
+
+
+def _summary(result, console: Console) -> None:
+    docs = result.documents
+    table = Table(title="aligner run", title_justify="left")
+    for col, just in (("pair", "left"), ("mode", "left"), ("source: aligned / sentences", "right"),
+                      ("target: aligned / sentences", "right"), ("TUs", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for entry in result.report["pairs"]:
+        src, tgt = entry["languages"]
+        s, t = entry[src], entry[tgt]
+        table.add_row(
+            f"{entry['documents'][0]} ↔ {entry['documents'][1]}",
+            entry["mode"],
+            f"{src}: {s['aligned']} / {s['sentences']} ({s['coverage_percent']:.1f}%)",
+            f"{tgt}: {t['aligned']} / {t['sentences']} ({t['coverage_percent']:.1f}%)",
+            str(entry["tus_written"]),
+        )
+    console.print(table)
+    for entry in result.report["multilingual"]:
+        console.print(f"three-language TMX {entry['tmx']}: {entry['tus_written']} TUs agreed by all three pairs")
+    del docs
+
+
+def handler(args: argparse.Namespace) -> int:
+    from aligner.embed import get_encoder
+    from aligner.job import JobOptions, run_job
+
+    out = Console()
+    err = Console(stderr=True)
+    t0 = time.perf_counter()
+    documents = load(args)
+    for doc in documents:
+        if not doc.sentences:
+            raise InputError(f"{doc.name}: no sentences found; is the file empty?")
+    encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
+    options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score)
+    with progress_bars(err) as progress:
+        result = run_job(documents, args.out, encoder=encoder, options=options, progress=progress)
+    elapsed = time.perf_counter() - t0
+    _summary(result, out)
+    sys.stdout.flush()
+    n = result.embedded.embedded_texts
+    warm = "warm run: every sentence came from the cache" if n == 0 else f"embedded {n} new sentences"
+    err.print(f"{warm}; {len(documents)} documents, {len(result.pairs)} pairs in {elapsed:.1f} s; "
+              f"wrote {args.out}{os.sep}")
+    if not args.no_gaps and result.pairs:
+        _show_gaps(result, args.collapse)
+    return 0
+
+
+def _show_gaps(result, collapse: bool) -> None:
+    """The first pair's diff (tl-ne on the corpus): the content only one version has."""
+    from aligner.cli.gaps import write_report
+    from aligner.gaps import build_report
+
+    first = result.pairs[0]
+    docs = [result.documents[first.src], result.documents[first.tgt]]
+    report = build_report(docs, {(0, 1): first.alignment})
+    sys.stdout.flush()
+    write_report(report, collapse=collapse)

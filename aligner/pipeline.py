@@ -1,0 +1,180 @@
+"""The pipeline every command shares: documents -> vectors -> pairwise alignments.
+
+Each document is embedded once, whatever number of pairs it takes part in, and
+every pair of documents in different languages is aligned. Same-language
+documents (the corpus's two English texts) are never paired or concatenated.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from aligner.errors import InputError
+from aligner.types import Alignment, Bead, Document
+
+ProgressFn = Callable[[str, int, int], None]
+
+# Pair direction: the corpus's order first (tl-ne, tl-en, ne-en), other codes after, alphabetically.
+LANG_ORDER = ("tl", "ne", "en")
+
+
+def _lang_rank(lang: str) -> tuple[int, str]:
+    return (LANG_ORDER.index(lang), "") if lang in LANG_ORDER else (len(LANG_ORDER), lang)
+
+
+def language_pairs(documents: Sequence[Document]) -> list[tuple[int, int]]:
+    """Every pair of documents in different languages, as (source, target) indices."""
+    pairs = []
+    for i in range(len(documents)):
+        for j in range(i + 1, len(documents)):
+            if documents[i].lang == documents[j].lang:
+                continue
+            a, b = sorted((i, j), key=lambda k: (_lang_rank(documents[k].lang), k))
+            pairs.append((a, b))
+    pairs.sort(key=lambda p: (_lang_rank(documents[p[0]].lang), _lang_rank(documents[p[1]].lang), p))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Embedded:
+    vectors: tuple[np.ndarray, ...]
+    embedded_texts: int  # texts that missed the cache and went through the encoder
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PairResult:
+    src: int
+    tgt: int
+    alignment: Alignment
+    seconds: float = field(compare=False)
+
+
+def check_documents(documents: Sequence[Document], *, distinct_languages: bool) -> None:
+    """Refuse input the user would not want aligned, before any slow work starts."""
+    if len(documents) < 2:
+        raise InputError(f"alignment needs at least two documents, got {len(documents)}")
+    for doc in documents:
+        if not doc.sentences:
+            raise InputError(f"{doc.name}: no sentences found; is the file empty?")
+        if doc.lang == "und":
+            raise InputError(f"{doc.name}: cannot tell which language this is; give it with --lang")
+    langs = [d.lang for d in documents]
+    if distinct_languages and len(set(langs)) != len(langs):
+        raise InputError(
+            "two documents are in the same language "
+            f"({', '.join(f'{d.name}: {d.lang}' for d in documents)}); give one document per "
+            "language, or set the language with --lang if detection was wrong"
+        )
+    if len(set(langs)) < 2:
+        raise InputError(
+            f"all documents are in {langs[0]!r}; alignment needs two languages "
+            "(set them with --lang if detection was wrong)"
+        )
+
+
+def embed_documents(documents: Sequence[Document], encoder=None, *,
+                    progress: ProgressFn | None = None) -> Embedded:
+    from aligner.embed import embed, get_encoder
+
+    enc = encoder if encoder is not None else get_encoder()
+    t0 = time.perf_counter()
+    missed = 0
+    vectors = []
+    for doc in documents:
+        step = f"embedding {doc.name}"
+        seen = [0]
+
+        def report(done: int, total: int, step: str = step, seen: list[int] = seen) -> None:
+            seen[0] = total
+            if progress:
+                progress(step, done, total)
+
+        vectors.append(embed(doc.texts, enc, progress=report))
+        missed += seen[0]
+    return Embedded(tuple(vectors), missed, time.perf_counter() - t0)
+
+
+def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Sequence[tuple[int, int]],
+                    *, encoder=None, mode: str = "auto",
+                    progress: ProgressFn | None = None) -> list[PairResult]:
+    from aligner.align import align
+    from aligner.embed import embed, get_encoder
+
+    enc = encoder if encoder is not None else get_encoder()
+
+    def embed_texts(texts: list[str]) -> np.ndarray:
+        return embed(texts, enc)
+
+    results = []
+    for n, (i, j) in enumerate(pairs):
+        if progress:
+            progress("aligning", n, len(pairs))
+        t0 = time.perf_counter()
+        alignment = align(documents[i].texts, documents[j].texts, embed=embed_texts,
+                          src_vecs=embedded.vectors[i], tgt_vecs=embedded.vectors[j],
+                          mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang)  # type: ignore[arg-type]
+        results.append(PairResult(i, j, alignment, time.perf_counter() - t0))
+    if progress:
+        progress("aligning", len(pairs), len(pairs))
+    return results
+
+
+def aligned_sets(alignment: Alignment) -> tuple[set[int], set[int]]:
+    """Source and target sentences that have a counterpart."""
+    src: set[int] = set()
+    tgt: set[int] = set()
+    for bead in alignment.beads:
+        if not bead.is_gap:
+            src.update(bead.src)
+            tgt.update(bead.tgt)
+    return src, tgt
+
+
+@dataclass(frozen=True)
+class Triple:
+    """A bead that three pairwise alignments agree on: sentence sets per document."""
+
+    members: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+    score: float
+
+
+def triangle(ab: Alignment, ac: Alignment, bc: Alignment) -> list[Triple]:
+    """Beads linking A, B and C only where all three pairwise links say the same.
+
+    A link A-B with the exact sentence sets (a, b) must exist, and so must (a, c)
+    and (b, c); any disagreement drops the triple rather than guess.
+    """
+    a_to_c = {bead.src: bead for bead in ac.beads if not bead.is_gap}
+    bc_links = {(bead.src, bead.tgt): bead for bead in bc.beads if not bead.is_gap}
+    out = []
+    for bead in ab.beads:
+        if bead.is_gap:
+            continue
+        other = a_to_c.get(bead.src)
+        if other is None:
+            continue
+        third = bc_links.get((bead.tgt, other.tgt))
+        if third is None:
+            continue
+        score = min(bead.score, other.score, third.score)
+        out.append(Triple((bead.src, bead.tgt, other.tgt), score))
+    return out
+
+
+def check_alignment(alignment: Alignment) -> None:
+    """Conservation: every sentence of both sides sits in exactly one bead."""
+    src = sorted(i for b in alignment.beads for i in b.src)
+    tgt = sorted(j for b in alignment.beads for j in b.tgt)
+    if src != list(range(alignment.n_src)) or tgt != list(range(alignment.n_tgt)):
+        raise AssertionError("alignment does not cover every sentence exactly once")
+
+
+__all__ = [
+    "Bead", "Embedded", "PairResult", "Triple", "aligned_sets", "align_documents", "check_alignment",
+    "check_documents", "embed_documents", "language_pairs", "triangle",
+]

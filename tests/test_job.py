@@ -1,0 +1,163 @@
+"""The main job's library: pairing, triangles, report conservation, atomic and reproducible output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import InputError
+from aligner.ingest import document_from_text, read_document
+from aligner.job import JobOptions, base_name, pair_name, run_job
+from aligner.pipeline import check_documents, language_pairs, triangle
+from aligner.types import Alignment, Bead, Document, Sentence
+from test_tmx_support import xmllint_check
+from tmx.read import iter_tus
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def doc(name: str, lang: str, n: int = 1) -> Document:
+    sents = tuple(Sentence(f"s{i}", lang, i, i + 1) for i in range(n))
+    return Document(name, lang, "text", sents, "x" * n)
+
+
+def test_pairs_follow_tl_ne_en_and_never_pair_one_language_with_itself():
+    docs = [doc("book.en", "en"), doc("lenin.ne", "ne"), doc("web.en", "en"), doc("lenin.tl", "tl")]
+    assert language_pairs(docs) == [(3, 1), (3, 0), (3, 2), (1, 0), (1, 2)]
+
+
+def test_names_drop_language_and_kind_tags():
+    tl, ne = doc("lenin.tl.wiki", "tl"), doc("lenin.ne.wiki", "ne")
+    book = doc("foundations-of-leninism.en.pdf", "en")
+    assert base_name(tl) == "lenin"
+    assert pair_name(tl, ne) == "lenin"
+    assert pair_name(tl, book) == "lenin+foundations-of-leninism"
+
+
+def test_triangle_keeps_only_beads_all_three_pairs_agree_on():
+    ab = Alignment((Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.8), Bead((2,), (), 0.5)), 3, 2)
+    ac = Alignment((Bead((0,), (1,), 0.7), Bead((1,), (0,), 0.9), Bead((2,), (2,), 0.6)), 3, 3)
+    # b0-c1 agrees with a0; b1-c2 contradicts a1-c0
+    bc = Alignment((Bead((0,), (1,), 0.95), Bead((), (0,), 0.5), Bead((1,), (2,), 0.9)), 2, 3)
+    triples = triangle(ab, ac, bc)
+    assert [t.members for t in triples] == [((0,), (0,), (1,))]
+    assert triples[0].score == pytest.approx(0.7)
+
+
+def test_check_documents_refuses_what_cannot_be_aligned():
+    with pytest.raises(InputError, match="no sentences"):
+        check_documents([doc("a", "tl", 0), doc("b", "ne")], distinct_languages=False)
+    with pytest.raises(InputError, match="same language"):
+        check_documents([doc("a", "en"), doc("b", "en")], distinct_languages=True)
+    with pytest.raises(InputError, match="two languages"):
+        check_documents([doc("a", "en"), doc("b", "en")], distinct_languages=False)
+    with pytest.raises(InputError, match="--lang"):
+        check_documents([doc("a", "und"), doc("b", "en")], distinct_languages=False)
+
+
+def corpus_slice(name: str, lines: int) -> str:
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    return "\n".join(text.splitlines()[:lines]) + "\n"
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    """The first paragraphs of the Tagalog and Nepali articles and of the English web article."""
+    root = tmp_path_factory.mktemp("corpus")
+    (root / "lenin.tl.wiki.txt").write_text(corpus_slice("lenin.tl.wiki.txt", 3), encoding="utf-8")
+    (root / "lenin.ne.wiki.txt").write_text(corpus_slice("lenin.ne.wiki.txt", 4), encoding="utf-8")
+    (root / "lenin-and-stalin.en.web.txt").write_text(corpus_slice("lenin-and-stalin.en.web.txt", 12),
+                                                      encoding="utf-8")
+    docs = [read_document(root / "lenin.tl.wiki.txt", lang="tl", kind="wiki"),
+            read_document(root / "lenin.ne.wiki.txt", lang="ne", kind="wiki"),
+            read_document(root / "lenin-and-stalin.en.web.txt", lang="en", kind="text")]
+    return root, docs
+
+
+@pytest.fixture(scope="module")
+def job(small_corpus, tmp_path_factory):
+    import os
+    root, docs = small_corpus
+    os.environ["ALIGNER_CACHE_DIR"] = str(root / "cache")
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    try:
+        first = run_job(docs, root / "out1", options=JobOptions())
+        second = run_job(docs, root / "out2", options=JobOptions())
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH")
+    return docs, first, second
+
+
+def test_report_conserves_every_sentence(job):
+    docs, result, _ = job
+    report = json.loads((result.out_dir / "report.json").read_text(encoding="utf-8"))
+    assert [p["languages"] for p in report["pairs"]] == [["tl", "ne"], ["tl", "en"], ["ne", "en"]]
+    for entry, pr in zip(report["pairs"], result.pairs):
+        for lang, d in zip(entry["languages"], (docs[pr.src], docs[pr.tgt])):
+            counts = entry[lang]
+            assert counts["sentences"] == len(d.sentences)
+            assert counts["aligned"] + counts["unaligned"] == counts["sentences"]
+        assert entry["mode"] in ("parallel", "comparable")
+        assert entry["mode_reason"]
+
+
+def test_every_written_tmx_is_valid_and_matches_the_alignment(job):
+    docs, result, _ = job
+    files = sorted(result.out_dir.glob("*.tmx"))
+    assert {f.name for f in files} == {"lenin.tl-ne.tmx", "lenin+lenin-and-stalin.tl-en.tmx",
+                                       "lenin+lenin-and-stalin.ne-en.tmx", "lenin+lenin-and-stalin.multi.tmx"}
+    for f in files:
+        xmllint_check(f)
+    tus = list(iter_tus(result.out_dir / "lenin.tl-ne.tmx"))
+    beads = [b for b in result.pairs[0].alignment.beads if not b.is_gap]
+    assert len(tus) == len(beads)
+    for tu, bead in zip(tus, beads):
+        assert tu.text("tl") == " ".join(docs[0].sentences[i].text for i in bead.src)
+        assert tu.text("ne") == " ".join(docs[1].sentences[i].text for i in bead.tgt)
+
+
+def test_three_language_tus_exist_in_all_three_pair_alignments(job):
+    _, result, _ = job
+    links = {(r.src, r.tgt): {(b.src, b.tgt) for b in r.alignment.beads if not b.is_gap} for r in result.pairs}
+    triples = result.triples[(0, 1, 2)]
+    for t in triples:
+        a, b, c = t.members
+        assert (a, b) in links[(0, 1)] and (a, c) in links[(0, 2)] and (b, c) in links[(1, 2)]
+    multi = list(iter_tus(result.out_dir / "lenin+lenin-and-stalin.multi.tmx"))
+    assert len(multi) == len(triples)
+    assert all(set(tu.langs) == {"tl", "ne", "en"} for tu in multi)
+
+
+def test_pinned_runs_are_byte_identical(job):
+    _, first, second = job
+    names = sorted(p.name for p in first.out_dir.iterdir())
+    assert names == sorted(p.name for p in second.out_dir.iterdir())
+    for name in names:
+        assert (first.out_dir / name).read_bytes() == (second.out_dir / name).read_bytes(), name
+    assert json.loads((first.out_dir / "report.json").read_text())["pairs"][0]["timings"] is None
+
+
+def test_a_failed_run_leaves_the_previous_output_untouched(small_corpus, tmp_path, monkeypatch):
+    _, docs = small_corpus
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous run")
+    import aligner.job
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("tmx.write.write_tmx", boom)
+    with pytest.raises(RuntimeError):
+        run_job(docs, out, options=JobOptions())
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert (out / "keep.txt").read_text() == "previous run"
+    del aligner.job
+
+
+def test_document_from_text_with_no_sentences_is_refused():
+    empty = document_from_text("   \n", lang="tl")
+    with pytest.raises(InputError):
+        run_job([empty, doc("b", "ne")], "/nonexistent/never-written")
