@@ -137,3 +137,15 @@ def test_reader_streams_and_frees_finished_units(tmp_path):
             assert item.index == seen
             seen += 1
     assert seen == 2000
+
+
+def test_xml_lang_wins_over_a_conflicting_legacy_lang(tmp_path):
+    path = put(tmp_path, "both.tmx", tmx_text(
+        '<tu><tuv lang="en" xml:lang="tl"><seg>Oo</seg></tuv><tuv xml:lang="en"><seg>Yes</seg></tuv></tu>'))
+    assert [u.segs for u in iter_tus(path)] == [(("tl", "Oo"), ("en", "Yes"))]
+
+
+def test_internal_carriage_returns_and_markup_characters_survive(tmp_path):
+    unit = TranslationUnit("cr", (("en", "a\rb & <c> ]]> \"d\""), ("tl", "e\nf")), (("x-note", "p\tq\nr"),))
+    write_checked(tmp_path / "cr.tmx", [unit], srclang="en", langs=["en", "tl"])
+    assert list(iter_tus(tmp_path / "cr.tmx")) == [unit]

@@ -166,3 +166,19 @@ def test_alignment_tus_skip_gaps_and_carry_evidence(tmp_path):
     assert back == units
     with pytest.raises(TmxError, match="both en"):
         list(alignment_tus(alignment, src, tgt, src_lang="en", tgt_lang="eng"))
+
+
+def test_write_alignment_tmx_uses_document_languages_and_min_score(tmp_path):
+    src = doc("a.ne.txt", "npi", ["पहिलो वाक्य।", "दोस्रो वाक्य।"])
+    tgt = doc("a.en.txt", "en", ["First sentence.", "Second sentence."])
+    alignment = Alignment(beads=(Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.1)), n_src=2, n_tgt=2)
+    from tmx.write import write_alignment_tmx
+
+    path = tmp_path / "pair.tmx"
+    stats = write_alignment_tmx(path, alignment, src, tgt, lang_codes="trados", min_score=0.5)
+    from test_tmx_support import xmllint_check
+
+    xmllint_check(path)
+    assert (stats.written, stats.skipped_min_score) == (1, 1)
+    assert [u.segs for u in iter_tus(path)] == [(("ne-NP", "पहिलो वाक्य।"), ("en-US", "First sentence."))]
+    assert read_header(path)["srclang"] == "ne-NP"

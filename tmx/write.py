@@ -232,3 +232,32 @@ def alignment_tus(alignment: Any, src_doc: Any, tgt_doc: Any, *, src_lang: str, 
                 (f"x-position-{tgt}", tgt_pos),
             ),
         )
+
+
+def write_alignment_tmx(
+    path_or_file: str | os.PathLike[str] | IO[bytes],
+    alignment: Any,
+    src_doc: Any,
+    tgt_doc: Any,
+    *,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    lang_codes: Preset = "bcp47",
+    min_score: float | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> WriteStats:
+    """The bilingual TMX of one aligned pair (``aligner align --format tmx``).
+
+    Languages default to the documents' own ``lang``.
+    """
+    src = src_lang or src_doc.lang
+    tgt = tgt_lang or tgt_doc.lang
+    return write_tmx(
+        path_or_file,
+        alignment_tus(alignment, src_doc, tgt_doc, src_lang=src, tgt_lang=tgt),
+        srclang=src,
+        langs=[src, tgt],
+        lang_codes=lang_codes,
+        min_score=min_score,
+        on_warning=on_warning,
+    )
