@@ -41,32 +41,36 @@ class Rules:
     initials: bool = True
 
 
-_COMMON_REF = "Vol Vols vol vols No Nos no pp p ch Ch cf Fig fig ed eds Ed ibid Ibid op"
+_COMMON_REF = "Vol Vols vol vols No Nos no pp p ch Ch cf Fig fig op"
+# Reference words that also end sentences ("4th Russ. ed.) He ...").
+_COMMON_AMBIGUOUS = "ed eds Ed ibid Ibid etc"
 _ENGLISH = Rules(
     prefixes=frozenset(
         (
             "Mr Mrs Ms Dr Prof St Mt Ft Gen Col Capt Cmdr Lt Sgt Maj Adm Rev Hon Sen Rep "
             "Gov Pres Supt Messrs Mme Mlle "
-            "v vs viz approx dept Russ Eng Ger Fr Sr Jr " + _COMMON_REF
+            "v vs viz approx dept Russ Eng Ger Fr " + _COMMON_REF
         ).split()
     ),
     # Months abbreviate before a day ("Jan. 5") but may end a sentence ("on 1 Jan.").
-    ambiguous=frozenset("etc Co Inc Ltd Bros Corp al Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()),
+    ambiguous=frozenset(
+        ("Co Inc Ltd Bros Corp al Sr Jr Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec " + _COMMON_AMBIGUOUS).split()
+    ),
 )
 _TAGALOG = Rules(
     prefixes=frozenset(
         (
-            "G Gng Bb Dr Dra Sta Sto St Gob Hen Hen Kap Kgg Pang Sen Rep Prop Pres Atty "
-            "Engr Arch Blg blg Tel Mr Mrs Ms Prof Sr Jr Fr v vs " + _COMMON_REF
+            "G Gng Bb Dr Dra Sta Sto St Gob Hen Kap Kgg Pang Sen Rep Prop Pres Atty "
+            "Engr Arch Blg blg Tel Mr Mrs Ms Prof Fr v vs " + _COMMON_REF
         ).split()
     ),
-    ambiguous=frozenset("atbp etc Co Inc".split()),
+    ambiguous=frozenset(("atbp Co Inc Sr Jr " + _COMMON_AMBIGUOUS).split()),
 )
 _NEPALI = Rules(
-    prefixes=frozenset("डा श्री सं नं पृ ई ई.पू प्रा इं कि.मी मि डा.".split()),
+    prefixes=frozenset("डा श्री सं नं पृ ई प्रा इं मि".split()),  # dotted chains (ई.पू.) are initials
     ambiguous=frozenset(),
 )
-_GENERIC = Rules(prefixes=frozenset(_COMMON_REF.split()), ambiguous=frozenset("etc".split()))
+_GENERIC = Rules(prefixes=frozenset(_COMMON_REF.split()), ambiguous=frozenset(_COMMON_AMBIGUOUS.split()))
 
 RULES: dict[str, Rules] = {"en": _ENGLISH, "tl": _TAGALOG, "fil": _TAGALOG, "ne": _NEPALI}
 

@@ -150,3 +150,10 @@ def test_web_article_edit_residue_leaves_a_heading():
     assert d.texts[i - 1].endswith("convinced Kornilov's army to stand down and to disband without violence.")
     assert d.texts[i + 1].startswith("The Bolsheviks now found themselves free, rearmed,")
     assert not any("[ edit ]" in t for t in d.texts)
+
+
+def test_pdf_citation_after_a_quotation_is_its_own_unit_and_ed_can_end_one():
+    d = doc("foundations-of-leninism.en.pdf.txt")
+    i = d.texts.index("(See Engels, The Peasant Question, 1911 ed.)")
+    assert d.texts[i + 1].startswith("He wrote this in the nineties of the last century, having in")
+    assert "(See Vol. XXI, p. 393.)" in d.texts  # "Vol." and "p." do not end it early
