@@ -63,6 +63,7 @@ def check_documents(documents: Sequence[Document], *, distinct_languages: bool) 
             raise InputError(f"{doc.name}: no sentences found; is the file empty?")
         if doc.lang == "und":
             raise InputError(f"{doc.name}: cannot tell which language this is; give it with --lang")
+        check_language(doc)
     langs = [d.lang for d in documents]
     if distinct_languages and len(set(langs)) != len(langs):
         raise InputError(
@@ -74,6 +75,18 @@ def check_documents(documents: Sequence[Document], *, distinct_languages: bool) 
         raise InputError(
             f"all documents are in {langs[0]!r}; alignment needs two languages "
             "(set them with --lang if detection was wrong)"
+        )
+
+
+def check_language(doc: Document) -> None:
+    """A document declared in one language but written in another is a mislabelled input."""
+    from aligner.langid import detect
+
+    seen = detect(" ".join(s.text for s in doc.sentences[:200]))
+    if seen not in ("und", doc.lang):
+        raise InputError(
+            f"{doc.name}: declared as {doc.lang!r} but the text reads as {seen!r}; "
+            "fix the language in --lang or the manifest"
         )
 
 

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 from aligner.errors import InputError
-from aligner.ingest import document_from_text, read_document
+from aligner.ingest import document_from_text
 from aligner.job import JobOptions, base_name, pair_name, run_job
 from aligner.pipeline import check_documents, language_pairs, triangle
 from aligner.types import Alignment, Bead, Document, Sentence
 from test_tmx_support import xmllint_check
 from tmx.read import iter_tus
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
 
 def doc(name: str, lang: str, n: int = 1) -> Document:
     sents = tuple(Sentence(f"s{i}", lang, i, i + 1) for i in range(n))
@@ -57,36 +52,13 @@ def test_check_documents_refuses_what_cannot_be_aligned():
         check_documents([doc("a", "und"), doc("b", "en")], distinct_languages=False)
 
 
-def corpus_slice(name: str, lines: int) -> str:
-    text = (CORPUS / name).read_text(encoding="utf-8")
-    return "\n".join(text.splitlines()[:lines]) + "\n"
-
-
 @pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory):
-    """The first paragraphs of the Tagalog and Nepali articles and of the English web article."""
-    root = tmp_path_factory.mktemp("corpus")
-    (root / "lenin.tl.wiki.txt").write_text(corpus_slice("lenin.tl.wiki.txt", 3), encoding="utf-8")
-    (root / "lenin.ne.wiki.txt").write_text(corpus_slice("lenin.ne.wiki.txt", 4), encoding="utf-8")
-    (root / "lenin-and-stalin.en.web.txt").write_text(corpus_slice("lenin-and-stalin.en.web.txt", 12),
-                                                      encoding="utf-8")
-    docs = [read_document(root / "lenin.tl.wiki.txt", lang="tl", kind="wiki"),
-            read_document(root / "lenin.ne.wiki.txt", lang="ne", kind="wiki"),
-            read_document(root / "lenin-and-stalin.en.web.txt", lang="en", kind="text")]
-    return root, docs
-
-
-@pytest.fixture(scope="module")
-def job(small_corpus, tmp_path_factory):
-    import os
+def job(small_corpus):
     root, docs = small_corpus
-    os.environ["ALIGNER_CACHE_DIR"] = str(root / "cache")
-    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
         first = run_job(docs, root / "out1", options=JobOptions())
         second = run_job(docs, root / "out2", options=JobOptions())
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH")
     return docs, first, second
 
 
