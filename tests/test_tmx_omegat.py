@@ -84,3 +84,22 @@ def test_omegat_uses_the_right_language_of_a_multilingual_tmx(tmp_path):
     source_txt.write_text("\n".join(sources) + "\n", encoding="utf-8")
     report = run_omegat("tl", "ne", source_txt, tmx_path)
     assert f"RESULT: PASS exact_matches={len(sources)}/{len(sources)}" in report, report
+
+
+def test_omegat_preset_makes_filipino_labels_match_a_tagalog_project(tmp_path):
+    # FLORES+ labels the Tagalog text fil_Latn; OmegaT does not match fil to tl.
+    en, tl = flores_lines("eng_Latn")[:20], flores_lines("tgl_Latn")[:20]
+    from tmx.model import TranslationUnit
+    units = [TranslationUnit(f"f{i}", (("en", e), ("fil", t))) for i, (e, t) in enumerate(zip(en, tl))]
+    source_txt = tmp_path / "source.en.txt"
+    source_txt.write_text("\n".join(en) + "\n", encoding="utf-8")
+    good = tmp_path / "omegat.tmx"
+    write_checked(good, units, srclang="en", langs=["en", "fil"], lang_codes="omegat")
+    assert "RESULT: PASS exact_matches=20/20" in run_omegat("en", "tl", source_txt, good)
+    raw = tmp_path / "bcp47.tmx"
+    write_checked(raw, units, srclang="en", langs=["en", "fil"], lang_codes="bcp47")
+    script = TOOLS / "omegat_tmx_check.sh"
+    env = dict(os.environ, OMEGAT_SENTENCE_SEG="false", OMEGAT_CHECK_STRICT="1")
+    out = subprocess.run(["bash", str(script), "en", "tl", str(source_txt), str(raw)],
+                         capture_output=True, text=True, env=env, timeout=900)
+    assert out.returncode == 1 and "RESULT: FAIL" in out.stdout, out.stdout

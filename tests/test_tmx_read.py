@@ -149,3 +149,10 @@ def test_internal_carriage_returns_and_markup_characters_survive(tmp_path):
     unit = TranslationUnit("cr", (("en", "a\rb & <c> ]]> \"d\""), ("tl", "e\nf")), (("x-note", "p\tq\nr"),))
     write_checked(tmp_path / "cr.tmx", [unit], srclang="en", langs=["en", "tl"])
     assert list(iter_tus(tmp_path / "cr.tmx")) == [unit]
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path):
+    seg = "<hi>" * 5000 + "x" + "</hi>" * 5000
+    path = put(tmp_path, "deep.tmx", tmx_text(f'<tu><tuv xml:lang="en"><seg>{seg}</seg></tuv></tu>'))
+    with pytest.raises(TmxError, match="Excessive depth"):
+        list(iter_tus(path))
