@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,18 @@ KINDS: tuple[str, ...] = ("wiki", "pdf", "text")
 
 def decode(data: bytes, path: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an ``InputError``."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise InputError(f"{path}: UTF-32 text (BOM at byte offset 0) is not supported; convert it to UTF-8")
     if data.startswith(codecs.BOM_UTF8):
-        return _decode(data, len(codecs.BOM_UTF8), "utf-8", path)
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return _decode(data, 2, "utf-16", path)
-    text = _decode(data, 0, "utf-8", path)
+        skip, encoding = len(codecs.BOM_UTF8), "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        skip, encoding = 2, "utf-16-le"
+    else:
+        skip, encoding = 0, "utf-8"
+    text = _decode(data, skip, "utf-16" if encoding == "utf-16-le" else encoding, path)
     nul = text.find("\x00")
     if nul >= 0:
-        offset = len(text[:nul].encode("utf-8"))
+        offset = skip + len(text[:nul].encode(encoding))
         raise InputError(
             f"{path}: binary data (NUL byte) at byte offset {offset}; "
             "give a UTF-8 or UTF-16 (with BOM) text file"
@@ -210,7 +215,11 @@ def _looks_like_title(text: str) -> bool:
 
 # ---------------------------------------------------------------- PDF-extracted text
 
-_PAGE_NUMBER = re.compile(r"[ \t]*\d{1,4}[ \t]*")
+_PAGE_NUMBER = re.compile(
+    r"[ \t]*(?:[-–—][ \t]*)?\d{1,4}(?:[ \t]*[-–—])?[ \t]*"
+    r"|[ \t]*(?:Page|page|p\.)[ \t]*\d{1,4}(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?[ \t]*"
+)
+_MIN_HEADER_REPEATS = 3
 _CHAPTER = re.compile(r"[ \t]*(?:Chapter|CHAPTER|Part|PART)[ \t]+[IVXLC\d]+\.?[ \t]*")
 _FOOTNOTE_START = re.compile(r"(\d{1,3})(?:\.[ \t\u2002\u2003]+|[\u2002\u2003 \t]+)(?=\S)")
 _DIGITS = re.compile(r"\d+")
@@ -218,59 +227,66 @@ _REF_BEFORE = frozenset(".,;:!?”’\"')]")
 _REF_AFTER = frozenset(".,;:!?)]”’\"")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DASHES = "—–"
+_NOT_TITLE_END = frozenset(",-" + _DASHES)
 
 
 def _clean_pdf(source: str) -> list[Block]:
     lines = _lines(source)
     n = len(lines)
     text_of = [source[a:e] for a, e, _ in lines]
-    blank = [not t.strip() for t in text_of]
+    stripped = [t.strip() for t in text_of]
+    blank = [not s for s in stripped]
     role = ["body"] * n  # body, drop, heading, footnote-start, footnote
+
+    def alone(i: int) -> bool:
+        return (i == 0 or blank[i - 1]) and (i + 1 >= n or blank[i + 1])
+
     # Page numbers between blank lines, and the running header that follows one.
-    for i, t in enumerate(text_of):
-        if _PAGE_NUMBER.fullmatch(t) and (i == 0 or blank[i - 1]) and (i + 1 >= n or blank[i + 1]):
+    for i, s in enumerate(stripped):
+        if 0 < len(s) <= 16 and alone(i) and _PAGE_NUMBER.fullmatch(text_of[i]):
             role[i] = "drop"
             j = i + 1
             while j < n and blank[j]:
                 j += 1
-            if j < n and len(text_of[j].strip()) <= 70 and not text_of[j].endswith(" ") and not text_of[j].rstrip().endswith("."):
+            if j < n and len(stripped[j]) <= 70 and not text_of[j].endswith(" ") and not stripped[j].endswith("."):
                 role[j] = "drop"
+    # Running headers with no page number nearby: the same short line, standing alone, 3+ times.
+    lonely = [i for i, s in enumerate(stripped) if 0 < len(s) <= 60 and alone(i)]
+    repeats = Counter(stripped[i] for i in lonely)
+    for i in lonely:
+        s = stripped[i]
+        if role[i] == "body" and repeats[s] >= _MIN_HEADER_REPEATS and s[-1] not in ".?!":
+            role[i] = "drop"
     # Footnotes: numbered in sequence, after a blank line, until the body resumes.
     expected = 1
     numbers: set[int] = set()
     in_note = False
     for i, t in enumerate(text_of):
-        if role[i] == "drop":
+        if role[i] == "drop" or blank[i]:
             in_note = False
             continue
-        if blank[i]:
-            in_note = False
-            continue
-        m = _FOOTNOTE_START.match(t)
-        after_break = i > 0 and (blank[i - 1] or in_note)
-        if m and after_break and expected <= int(m.group(1)) <= expected + 2:
+        m = _FOOTNOTE_START.match(t) if t[:1].isdigit() else None
+        if m and i > 0 and (blank[i - 1] or in_note) and expected <= int(m.group(1)) <= expected + 2:
             role[i] = "footnote-start"
             numbers.add(int(m.group(1)))
             expected = int(m.group(1)) + 1
             in_note = True
-            continue
-        if in_note and not t[:1].isspace():
+        elif in_note and not t[:1].isspace():
             role[i] = "footnote"
-            continue
-        in_note = False
+        else:
+            in_note = False
     # Headings: chapter lines, and short unpunctuated lines that open after a blank line.
-    for i, t in enumerate(text_of):
-        if role[i] != "body" or blank[i]:
+    for i, s in enumerate(stripped):
+        if role[i] != "body" or not s or len(s) > 60:
             continue
-        s = t.strip()
+        t = text_of[i]
         if _CHAPTER.fullmatch(t):
             role[i] = "heading"
         elif (
             (i == 0 or blank[i - 1])
-            and len(s) <= 60
             and not t.endswith((" ", "\t"))
             and s[-1] not in _TERMINAL
-            and s[-1] not in ",-" + _DASHES
+            and s[-1] not in _NOT_TITLE_END
             and not s[-1].isdigit()
             and s[0].isupper()
         ):
@@ -285,6 +301,7 @@ def _clean_pdf(source: str) -> list[Block]:
     note: _Builder | None = None
     prev_end = ""  # how the previous body line ended: "", "space", "hyphen", "dash"
     prev_nl = 0
+    note_end, note_nl = "", 0
 
     def close_paragraph() -> None:
         nonlocal para, prev_end
@@ -319,32 +336,36 @@ def _clean_pdf(source: str) -> list[Block]:
             m = _FOOTNOTE_START.match(source, a, e)
             note = _Builder(source)
             _add_body_line(note, source, m.end() if m else a, e, refs, ref_starts)
+            note_end, note_nl = _line_end(text_of[i]) or "space", e
             continue
         if r == "footnote":
             assert note is not None
-            note.literal(" ", a - 1)
+            _join(note, source, note_nl, a, e, note_end, vocab)
             _add_body_line(note, source, a, e, refs, ref_starts)
+            note_end, note_nl = _line_end(text_of[i]) or "space", e
             continue
         # body line
         if para:
             _join(para, source, prev_nl, a, e, prev_end, vocab)
         _add_body_line(para, source, a, e, refs, ref_starts)
-        raw = source[a:e]
-        stripped = raw.rstrip()
-        if raw != stripped:
-            prev_end = "space"
-        elif stripped.endswith("-") and len(stripped) > 1 and stripped[-2].isalpha():
-            prev_end = "hyphen"
-        elif stripped.endswith(tuple(_DASHES)):
-            prev_end = "dash"
-        else:
-            prev_end = ""
-        prev_nl = e
+        prev_end, prev_nl = _line_end(text_of[i]), e
         if not prev_end:
             close_paragraph()
     close_note()
     close_paragraph()
     return blocks
+
+
+def _line_end(raw: str) -> str:
+    """How a PDF line ends: "space" or "hyphen" or "dash" (the paragraph goes on), "" (it ends)."""
+    stripped = raw.rstrip()
+    if raw != stripped:
+        return "space"
+    if stripped.endswith("-") and len(stripped) > 1 and stripped[-2].isalpha():
+        return "hyphen"
+    if stripped.endswith(tuple(_DASHES)):
+        return "dash"
+    return ""
 
 
 def _footnote_refs(source: str, numbers: set[int]) -> list[tuple[int, int]]:

@@ -81,3 +81,57 @@ def test_empty_text_gives_no_units():
     doc = document_from_text("", lang=None)
     assert doc.sentences == ()
     assert doc.lang == "und"
+
+
+def test_nul_in_utf16_reports_the_byte_offset():
+    data = codecs.BOM_UTF16_LE + "ab\x00c".encode("utf-16-le")
+    with pytest.raises(InputError, match=r"u16\.txt.*byte offset 6"):
+        decode(data, "u16.txt")
+
+
+def test_utf32_is_refused_with_advice():
+    with pytest.raises(InputError, match="UTF-32.*convert it to UTF-8"):
+        decode(codecs.BOM_UTF32_LE + "hi".encode("utf-32-le"), "x.txt")
+
+
+def test_pdf_footnote_lines_are_joined_and_dehyphenated():
+    text = (
+        "The party of the working \n\n"
+        "1. Lenin refers to “Social-De-\n"
+        "mocracy and a Provisional Revolutionary Govern-\n"
+        "ment.”\n"
+        " class is the vanguard. It leads the anti-\n"
+        "Tsarist struggle.\n"
+    )
+    doc = document_from_text(text, lang="en", kind="pdf")
+    assert [(s.kind, s.text) for s in doc.sentences] == [
+        ("sentence", "The party of the working class is the vanguard."),
+        ("footnote", "Lenin refers to “Social-Democracy and a Provisional Revolutionary Government.”"),
+        ("sentence", "It leads the anti-Tsarist struggle."),
+    ]
+
+
+def test_pdf_hyphen_kept_when_the_document_spells_the_compound_with_one():
+    text = "It was a well-known fact and well-\nknown to all. Another expo-\nsition follows.\n"
+    doc = document_from_text(text, lang="en", kind="pdf")
+    assert doc.texts == ["It was a well-known fact and well-known to all.", "Another exposition follows."]
+
+
+def test_pdf_page_numbers_and_repeated_running_headers_are_dropped():
+    page = "A Short History\n\n"
+    text = (
+        "Lenin returned in April and \n\n\n- 12 -\n\n"
+        + page
+        + "spoke at the station. He was met by a crowd. \n\nPage 13 of 90\n\n"
+        + page
+        + "The crowd cheered. \n\n"
+        + page
+        + "Then he left.\n"
+    )
+    doc = document_from_text(text, lang="en", kind="pdf")
+    assert doc.texts == [
+        "Lenin returned in April and spoke at the station.",
+        "He was met by a crowd.",
+        "The crowd cheered.",
+        "Then he left.",
+    ]
