@@ -505,11 +505,8 @@ def segment_cleaned(cleaned: Cleaned, lang: str) -> list[Unit]:
         for si, (a, b) in enumerate(spans):
             text = unicodedata.normalize("NFC", " ".join(block.text[a:b].split()))
             unit_kind = kind
-            if block.tail_heading and si == len(spans) - 1 and si > 0 or (
-                block.tail_heading and len(spans) == 1
-            ):
-                if _looks_like_title(text):
-                    unit_kind = "heading"
+            if block.tail_heading and si == len(spans) - 1 and _looks_like_title(text):
+                unit_kind = "heading"
             start, end = block.source_span(a, b)
             units.append(Unit(bi, a, b, Sentence(text, lang, start, end, unit_kind)))
     units.sort(key=lambda u: u.sentence.start)

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner.errors import InputError
 from aligner.ingest import decode, document_from_text, read_document, read_manifest, read_presplit
@@ -135,3 +137,34 @@ def test_pdf_page_numbers_and_repeated_running_headers_are_dropped():
         "The crowd cheered.",
         "Then he left.",
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_or_raise_an_input_error_with_an_offset(data):
+    try:
+        text = decode(data, "f.bin")
+    except InputError as exc:
+        assert "f.bin" in str(exc) and "byte offset" in str(exc)
+    else:
+        assert "\x00" not in text
+
+
+def test_unknown_kind_is_an_input_error(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Hello there.", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown source kind 'html'"):
+        read_document(f, kind="html")
+
+
+def test_name_defaults_to_the_file_stem_and_kind_is_guessed_from_the_name(tmp_path):
+    f = tmp_path / "notes.en.wiki.txt"
+    f.write_text("== Intro ==\nThe text is here. More of the text.\n", encoding="utf-8")
+    doc = read_document(f)
+    assert (doc.name, doc.kind, doc.lang) == ("notes.en.wiki", "wiki", "en")
+    assert [(s.kind, s.text) for s in doc.sentences] == [
+        ("heading", "Intro"),
+        ("sentence", "The text is here."),
+        ("sentence", "More of the text."),
+    ]
+    assert read_document(f, name="x", lang="tl").name == "x"
