@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from aligner.align import evidence as ev
 
@@ -45,16 +46,23 @@ def test_clauses_split_long_sentences_only() -> None:
     assert len(parts) == 3 and parts[0].startswith("Pagkatapos")
 
 
-def test_clause_similarity_finds_the_shared_clause() -> None:
-    shared, extra = np.eye(4, dtype=np.float32)[0], np.eye(4, dtype=np.float32)[1]
+def test_clause_margin_finds_the_shared_clause() -> None:
+    eye = np.eye(4, dtype=np.float32)
     src = ["Ipinanganak siya sa isang maliit na bayan sa tabi ng ilog, at doon siya nag-aral hanggang labing-walo"]
     tgt = ["He was born in a small town by the river."]
-    table = {ev.clauses(src[0])[0]: shared, ev.clauses(src[0])[1]: extra}
+    first, second = ev.clauses(src[0])
+    table = {first: eye[0], second: eye[1]}
 
     def embed(texts: list[str]) -> np.ndarray:
         return np.stack([table[t] for t in texts])
 
+    def knn_mean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.full(len(a), 0.5)
+
     sv = np.array([[0.6, 0.8, 0, 0]], dtype=np.float32)
-    tv = shared[None, :]
-    sim, chars = ev.clause_similarity(src, tgt, sv, tv, np.array([0]), np.array([0]), embed)
-    assert sim[0] == 1.0 and chars > 0
+    tv = eye[0][None, :]
+    means = np.array([0.5])
+    m, chars = ev.clause_margin(src, tgt, sv, tv, means, means, np.array([0]), np.array([0]), embed, knn_mean)
+    # the clause matches exactly: cos 1 over a neighbourhood of 0.5, less the partial-match penalty
+    assert m[0] == pytest.approx(2.0 - ev.CLAUSE_PENALTY)
+    assert chars == len(first) + len(second)

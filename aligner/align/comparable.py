@@ -78,7 +78,7 @@ class Signals:
 
 ALL_SIGNALS = Signals()
 NO_SIGNALS = Signals(False, False, False, False)
-UNDECIDED_CONF = 0.02  # pairs below this are not worth embedding clauses for
+CLAUSE_NEEDS_SUPPORT = False  # clause matches alone mislead on-topic text (see eval_corpus_pairs)
 
 
 @dataclass(frozen=True)
@@ -125,20 +125,22 @@ def mine(
     denom_s, denom_t = fwd.mean[ci], bwd.mean[cj]
     margin = ratio_margin(cos, denom_s, denom_t)
     if use_text:
-        if signals.clauses and embed is not None:
-            todo = np.flatnonzero(confidence(margin + 0.03, cos) >= UNDECIDED_CONF)
-            todo = todo[confidence(margin[todo], cos[todo]) < ANCHOR_CONF]
-            if len(todo):
-                sim, _ = ev.clause_similarity(src_texts, tgt_texts, src_vecs, tgt_vecs, ci[todo], cj[todo], embed)
-                margin[todo] = np.maximum(margin[todo], ratio_margin(sim, denom_s[todo], denom_t[todo]))
-        # Only pairs the largest bonus could lift past "hopeless" are worth checking.
-        live = np.flatnonzero((cos > 0) & (confidence(margin + ev.MAX_BONUS, cos) >= UNDECIDED_CONF))
+        # Evidence may only lift pairs the vectors already relate a little.
+        live = np.flatnonzero((cos > 0) & (confidence(margin, cos) >= ev.EVIDENCE_FLOOR))
         nums = np.zeros(len(ci))
         nams = np.zeros(len(ci))
         for p in live.tolist():
             i, j = int(ci[p]), int(cj[p])
             nums[p] = ev.shared_numbers(sf, tf, i, j) if signals.numbers else 0
             nams[p] = ev.shared_names(sf, tf, i, j) if signals.names else 0
+        if signals.clauses and embed is not None:
+            todo = live[confidence(margin[live], cos[live]) < ANCHOR_CONF]
+            if CLAUSE_NEEDS_SUPPORT:
+                todo = todo[(nums[todo] + nams[todo]) > 0]
+            if len(todo):
+                cm, _ = ev.clause_margin(src_texts, tgt_texts, src_vecs, tgt_vecs, fwd.mean, bwd.mean,
+                                         ci[todo], cj[todo], embed, lambda a, b: knn(a, b).mean)
+                margin[todo] = np.maximum(margin[todo], cm)
         margin = margin + ev.bonus(nums, nams)
     conf = confidence(margin, cos)
     best_for_src = _argbest(ci, margin, n)

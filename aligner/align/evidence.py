@@ -35,6 +35,8 @@ NUMBER_BONUS = 0.02  # per shared distinctive number, at most two
 NAME_BONUS = 0.015  # per shared distinctive name, at most two
 NEIGHBOUR_BONUS = 0.01
 MAX_BONUS = 2 * NUMBER_BONUS + 2 * NAME_BONUS
+CLAUSE_PENALTY = 0.04  # a clause match explains only part of the sentence
+EVIDENCE_FLOOR = 0.02  # vector confidence a pair needs before evidence may lift it
 MAX_DISTINCT = 3  # a number or name in more sentences than this on a side is common
 NAME_DISTANCE = 0.3  # normalised edit distance under which two name keys match
 LONG_SENTENCE = 100  # characters; shorter sentences are not split into clauses
@@ -145,8 +147,10 @@ def _common(sets: Sequence[frozenset[str]]) -> frozenset[str]:
     return frozenset(x for x, c in count.items() if c > MAX_DISTINCT)
 
 
-def shared_numbers(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
-    return len((a.numbers[i] - a.common_numbers) & (b.numbers[j] - b.common_numbers))
+def shared_numbers(a: SideFacts, b: SideFacts, i: int, j: int) -> float:
+    """Shared distinctive numbers; a two- or three-digit one counts half, a year-like one fully."""
+    shared = (a.numbers[i] - a.common_numbers) & (b.numbers[j] - b.common_numbers)
+    return sum(1.0 if len(x.replace(".", "")) >= 4 else 0.5 for x in shared)
 
 
 def shared_names(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
@@ -183,24 +187,44 @@ def clauses(text: str) -> list[str]:
     return out if len(out) > 1 else []
 
 
-def clause_similarity(
+def clause_margin(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    pairs_i: np.ndarray, pairs_j: np.ndarray, embed: EmbedFn,
+    src_mean: np.ndarray, tgt_mean: np.ndarray, pairs_i: np.ndarray, pairs_j: np.ndarray,
+    embed: EmbedFn, knn_mean: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> tuple[np.ndarray, int]:
-    """Best cosine between the clauses (or whole sentence) of each pair; embeds clauses of
-    the sentences in these pairs only. Returns (similarity per pair, characters embedded)."""
+    """Best ratio margin between a clause of one sentence and the whole other sentence.
+
+    Clauses of only the sentences in these pairs are embedded. Each clause gets
+    its own k-NN denominator against the other document, since a short clause
+    sits close to many sentences and a raw cosine would flatter it.
+    ``src_mean``/``tgt_mean`` are the sentences' own denominators.
+    Returns (margin per pair, characters embedded).
+    """
     need_s = {int(i): clauses(src_texts[i]) for i in set(pairs_i.tolist())}
     need_t = {int(j): clauses(tgt_texts[j]) for j in set(pairs_j.tolist())}
-    texts = sorted({c for cs in need_s.values() for c in cs} | {c for cs in need_t.values() for c in cs})
-    out = np.einsum("ij,ij->i", src_vecs[pairs_i], tgt_vecs[pairs_j]).astype(np.float64)
-    if not texts:
+    s_cl = sorted({c for cs in need_s.values() for c in cs})
+    t_cl = sorted({c for cs in need_t.values() for c in cs})
+    cos = np.einsum("ij,ij->i", src_vecs[pairs_i], tgt_vecs[pairs_j]).astype(np.float64)
+    out = cos / np.maximum((src_mean[pairs_i] + tgt_mean[pairs_j]) / 2.0, 1e-9)
+    if not s_cl and not t_cl:
         return out, 0
+    texts = s_cl + t_cl
     vecs = np.asarray(embed(texts), dtype=np.float32)
-    row = {t: k for k, t in enumerate(texts)}
+    sv, tv = vecs[: len(s_cl)], vecs[len(s_cl) :]
+    s_den = knn_mean(sv, tgt_vecs) if len(s_cl) else np.zeros(0)
+    t_den = knn_mean(tv, src_vecs) if len(t_cl) else np.zeros(0)
+    s_row = {t: k for k, t in enumerate(s_cl)}
+    t_row = {t: k for k, t in enumerate(t_cl)}
     for p, (i, j) in enumerate(zip(pairs_i.tolist(), pairs_j.tolist())):
-        a = [src_vecs[i]] + [vecs[row[c]] for c in need_s[i]]
-        b = [tgt_vecs[j]] + [vecs[row[c]] for c in need_t[j]]
-        out[p] = max(out[p], float(np.max(np.stack(a) @ np.stack(b).T)))
+        a = np.stack([src_vecs[i]] + [sv[s_row[c]] for c in need_s[i]])
+        ad = np.array([src_mean[i]] + [s_den[s_row[c]] for c in need_s[i]])
+        b = np.stack([tgt_vecs[j]] + [tv[t_row[c]] for c in need_t[j]])
+        bd = np.array([tgt_mean[j]] + [t_den[t_row[c]] for c in need_t[j]])
+        m = (a @ b.T) / np.maximum((ad[:, None] + bd[None, :]) / 2.0, 1e-9)
+        # Clause against whole sentence only: the denominators were measured that way,
+        # and two short clauses look alike more often than they mean the same.
+        best = max(float(m[0, 1:].max(initial=0.0)), float(m[1:, 0].max(initial=0.0)))
+        out[p] = max(out[p], best - CLAUSE_PENALTY)
     return out, sum(len(t) for t in texts)
 
 
