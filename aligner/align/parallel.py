@@ -349,7 +349,12 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
     snorm, tnorm = _window_norms(scs, opts.max_bead), _window_norms(tcs, opts.max_bead)
     slen = np.concatenate([[0.0], np.cumsum([len(t) for t in src_texts])]).astype(np.float64)
     tlen = np.concatenate([[0.0], np.cumsum([len(t) for t in tgt_texts])]).astype(np.float64)
-    ratio = length_ratio(src_texts, tgt_texts)
+    # chars per char on the anchors, which are translations; whole-document totals
+    # mislead when one side has content the other lacks
+    if ai.size:
+        ratio = length_ratio([src_texts[i] for i in ai.tolist()], [tgt_texts[j] for j in aj.tolist()])
+    else:
+        ratio = length_ratio(src_texts, tgt_texts)
     sa, sb = bead_shapes(opts.max_bead)
 
     def run(keys: np.ndarray, vals: np.ndarray) -> np.ndarray:

@@ -1,0 +1,94 @@
+"""``aligner align SRC TGT``: align two documents and print the beads."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from aligner.errors import InputError
+from aligner.evaluate import format_bead
+from aligner.types import Alignment, Document
+
+Formatter = Callable[[Alignment, Document, Document, TextIO], None]
+
+
+def _beads(a: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+    for b in a.beads:
+        out.write(format_bead(b) + "\n")
+
+
+def _tsv(a: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+    for b in a.beads:
+        s = " ".join(src.sentences[i].text for i in b.src).replace("\t", " ")
+        t = " ".join(tgt.sentences[j].text for j in b.tgt).replace("\t", " ")
+        out.write(f"{b.score:.3f}\t{s}\t{t}\n")
+
+
+def _jsonl(a: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+    for b in a.beads:
+        rec = {"src": list(b.src), "tgt": list(b.tgt), "score": b.score,
+               "src_text": " ".join(src.sentences[i].text for i in b.src),
+               "tgt_text": " ".join(tgt.sentences[j].text for j in b.tgt)}
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+# Output formats by name. The TMX writer registers itself here (``FORMATTERS["tmx"] = ...``).
+FORMATTERS: dict[str, Formatter] = {"beads": _beads, "tsv": _tsv, "jsonl": _jsonl}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "align",
+        help="align the sentences of two documents",
+        description="Align SRC and TGT sentence by sentence; sentences with no counterpart become gaps.",
+    )
+    p.add_argument("src", metavar="SRC")
+    p.add_argument("tgt", metavar="TGT")
+    p.add_argument("--src-lang", help="ISO 639-1 code of SRC; detected when omitted")
+    p.add_argument("--tgt-lang", help="ISO 639-1 code of TGT; detected when omitted")
+    p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning, no segmentation")
+    p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
+    p.add_argument("--format", default="beads", help=f"output format: {', '.join(FORMATTERS)} (default beads)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.set_defaults(func=handler)
+
+
+def _read(path: str, lang: str | None, presplit: bool) -> Document:
+    from aligner.ingest import read_document, read_presplit
+
+    return read_presplit(path, lang=lang) if presplit else read_document(path, lang=lang)
+
+
+def handler(args: argparse.Namespace) -> int:
+    formatter = FORMATTERS.get(args.format)
+    if formatter is None:
+        raise InputError(f"unknown format {args.format!r}; use one of: {', '.join(FORMATTERS)}")
+    from aligner.align import align
+    from aligner.embed import embed
+
+    src = _read(args.src, args.src_lang, args.presplit)
+    tgt = _read(args.tgt, args.tgt_lang, args.presplit)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == 0:
+            print(f"aligner: {stage} ...", file=sys.stderr)
+
+    a = align(src.texts, tgt.texts, embed=embed, mode=args.mode, src_lang=src.lang, tgt_lang=tgt.lang,
+              progress=progress)
+    print(f"aligner: mode {a.info['mode_reason']}", file=sys.stderr)
+    if args.output:
+        tmp = args.output + ".part"
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                formatter(a, src, tgt, fh)
+            import os
+
+            os.replace(tmp, args.output)
+        except OSError as exc:
+            raise InputError(f"cannot write {args.output}: {exc}") from exc
+    else:
+        formatter(a, src, tgt, sys.stdout)
+    return 0

@@ -1,0 +1,107 @@
+"""The alignment table the README quotes: every FLORES scenario x pair, then Text+Berg.
+
+Sentences are embedded through ``aligner.embed.embed`` (cached, so re-runs are
+cheap). Because cached vectors cost nothing, "embed s" is the *uncached*
+encoder time for the same tokens: each language's seconds per token is measured
+once, uncached, on a 200-sentence FLORES sample, and multiplied by the tokens
+the run embedded. "align s" is measured. Usage:
+    python scripts/eval_alignment.py [--mode auto] [--only clean,merge] [--no-textberg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scenarios  # noqa: E402
+
+from aligner.align import align  # noqa: E402
+from aligner.align.scoring import count_tokens  # noqa: E402
+from aligner.embed import embed, get_encoder  # noqa: E402
+from aligner.evaluate import Scores, read_links, score  # noqa: E402
+
+TEXTBERG = scenarios.FLORES.parents[1] / "textberg" / "text+berg"
+
+
+def token_rate(lang: str, encoder) -> float:
+    """Uncached encoder seconds per token for this language."""
+    lines = scenarios.load_lines(lang)[::5][:200]
+    t = time.perf_counter()
+    embed(lines, encoder, cache=False)
+    return (time.perf_counter() - t) / max(1, count_tokens(lines))
+
+
+def run_one(src, tgt, mode, encoder, rates, src_lang, tgt_lang):
+    sv = embed(src, encoder)
+    tv = embed(tgt, encoder)
+    a = align(src, tgt, embed=lambda x: embed(x, encoder), src_vecs=sv, tgt_vecs=tv, mode=mode,
+              src_lang=src_lang, tgt_lang=tgt_lang)
+    tok_s, tok_t = count_tokens(src), count_tokens(tgt)
+    extra = a.info["tokens_embedded"]
+    ratio = (tok_s + tok_t + extra) / (tok_s + tok_t)
+    embed_s = tok_s * rates[src_lang] + tok_t * rates[tgt_lang] + extra * max(rates[src_lang], rates[tgt_lang])
+    return a, ratio, embed_s, a.info["timings"]["align"]
+
+
+def fmt(name, pair, sc: Scores, a, ratio, embed_s, align_s, n):
+    return (f"| {name} | {pair} | {a.mode} | {sc.strict.precision:.3f} | {sc.strict.recall:.3f} | "
+            f"{sc.strict.f1:.3f} | {sc.lax.f1:.3f} | {sc.gap.f1:.3f} | {n} | {ratio:.2f} | "
+            f"{embed_s:.1f} | {align_s:.2f} | {100 * align_s / max(embed_s, 1e-9):.1f}% |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", default="auto")
+    ap.add_argument("--only", default=",".join(scenarios.SCENARIOS))
+    ap.add_argument("--no-textberg", action="store_true")
+    ap.add_argument("--reasons", action="store_true", help="print auto mode's reason per run")
+    args = ap.parse_args()
+    encoder = get_encoder()
+    rates = {lang: token_rate(lang, encoder) for lang in ("en", "tl", "ne")}
+    print("| scenario | pair | mode used | strict P | strict R | strict F1 | lax F1 | gap F1 | "
+          "sentences | tokens embedded / text | embed s | align s | align/embed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name in args.only.split(","):
+        for s, t in scenarios.PAIRS:
+            sc_ = scenarios.build(name, s, t)
+            a, ratio, es, al = run_one(sc_.src, sc_.tgt, args.mode, encoder, rates, s, t)
+            sc = score(sc_.gold, [(b.src, b.tgt) for b in a.beads], len(sc_.src), len(sc_.tgt))
+            print(fmt(name, f"{s}-{t}", sc, a, ratio, es, al, len(sc_.src) + len(sc_.tgt)), flush=True)
+            if args.reasons:
+                print(f"|  |  | {a.info['mode_reason']} |")
+    if not args.no_textberg:
+        de_fr_rate = {"de": rates["en"], "fr": rates["en"]}
+        total = None
+        ratio_n = ratio_d = es_t = al_t = 0.0
+        n_all = 0
+        modes = set()
+        for d in range(1, 8):
+            doc = f"{d:03d}"
+            src = [x.strip() for x in (TEXTBERG / "de" / doc).read_text(encoding="utf-8").splitlines()]
+            tgt = [x.strip() for x in (TEXTBERG / "fr" / doc).read_text(encoding="utf-8").splitlines()]
+            a, ratio, es, al = run_one(src, tgt, args.mode, encoder, de_fr_rate, "de", "fr")
+            sc = score(read_links(TEXTBERG / "gold" / doc), [(b.src, b.tgt) for b in a.beads], len(src), len(tgt))
+            total = sc if total is None else total + sc
+            tok = count_tokens(src) + count_tokens(tgt)
+            ratio_n += ratio * tok
+            ratio_d += tok
+            es_t += es
+            al_t += al
+            n_all += len(src) + len(tgt)
+            modes.add(a.mode)
+            print(fmt(f"text+berg {doc}", "de-fr", sc, a, ratio, es, al, len(src) + len(tgt)), flush=True)
+
+        class _A:
+            mode = "/".join(sorted(modes))
+
+        print(fmt("text+berg (micro)", "de-fr", total, _A, ratio_n / ratio_d, es_t, al_t, n_all))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
