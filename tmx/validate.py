@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,16 @@ def validate(path: str | Path) -> ValidationReport:
     )
 
 
-def _check_tu(item, srclang, version, error, warn, lang_counts, tu_langs, tuids) -> None:  # type: ignore[no-untyped-def]
+def _check_tu(
+    item: TuElement,
+    srclang: str,
+    version: str,
+    error: Callable[[str], None],
+    warn: Callable[[str], None],
+    lang_counts: Counter[str],
+    tu_langs: Counter[frozenset[str]],
+    tuids: set[str],
+) -> None:
     tu = item.element
     where = f"line {item.line}"
     tuid = tu.get("tuid")
