@@ -43,6 +43,7 @@ def files(tmp_path_factory):
     (root / "lenin.tl.txt").write_text("\n".join(tl) + "\n", encoding="utf-8")
     (root / "lenin.ne.txt").write_text("\n".join(ne) + "\n", encoding="utf-8")
     (root / "empty.ne.txt").write_text("", encoding="utf-8")
+    (root / "other.tl.txt").write_text("\n".join(reversed(tl)) + "\n", encoding="utf-8")
     (root / "cache").mkdir()
     return root
 
@@ -135,8 +136,9 @@ def test_html_export_is_a_page(files, tmp_path):
         (["missing.txt", "lenin.ne.txt"], "no such file"),
         (["lenin.tl.txt"], "2 or 3 files"),
         (["lenin.tl.txt", "empty.ne.txt", "--lang", "tl", "ne"], "empty"),
-        (["lenin.tl.txt", "lenin.ne.txt", "--lang", "ne", "ne"], "same language"),
+        (["lenin.tl.txt", "other.tl.txt"], "same language"),
         (["lenin.tl.txt", "lenin.ne.txt", "--lang", "tl"], "one per file"),
+        (["lenin.tl.txt", "lenin.ne.txt", "--lang", "en", "ne"], "looks like Tagalog"),
     ],
 )
 def test_bad_input_gives_a_message_and_exit_code_2(files, args, message):

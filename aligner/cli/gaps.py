@@ -98,15 +98,28 @@ def load_documents(
     _check_files(files, langs)
     from aligner.ingest import read_document, read_presplit
 
+    from aligner.langid import detect
+
     documents = []
     for k, f in enumerate(files):
         lang = langs[k] if langs else None
-        if presplit:
-            documents.append(read_presplit(f, lang=lang))
-        else:
-            documents.append(read_document(f, lang=lang))
+        doc = read_presplit(f, lang=lang) if presplit else read_document(f, lang=lang)
+        if doc.sentences:
+            _check_language(f, doc, given=lang, detected=detect(" ".join(doc.texts[:500])))
+        documents.append(doc)
     _check_documents(documents)
     return documents
+
+
+def _check_language(path: str, doc: Document, *, given: str | None, detected: str) -> None:
+    """Refuse a language we cannot tell, or a --lang the text clearly contradicts."""
+    if given is None and doc.lang == "und":
+        raise InputError(f"{path}: cannot tell which language this is; give it with --lang")
+    if given is not None and detected not in ("und", given):
+        raise InputError(
+            f"{path}: --lang says {language_name(given)} ({given}) but the text looks like "
+            f"{language_name(detected)} ({detected}); check the order of the --lang codes"
+        )
 
 
 ProgressFn = Callable[[str, int, int], None]
