@@ -96,3 +96,28 @@ def test_validate_hostile_file_exits_with_tmx_error(tmp_path, capsys):
     evil.write_text('<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaa">]><tmx version="1.4"/>')
     assert main(["tmx", "validate", str(evil)]) == 5
     assert "entities" in capsys.readouterr().err
+
+
+def test_align_format_tmx_writes_a_valid_bilingual_tmx(tmp_path, monkeypatch):
+    import io
+
+    import aligner.cli.tmx  # noqa: F401  registers the formatter
+    from aligner.cli.align import FORMATTERS
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    from aligner.types import Alignment, Bead, Document, Sentence
+
+    def doc(name, lang, texts):
+        return Document(name, lang, "text", tuple(Sentence(t, lang, 0, len(t)) for t in texts))
+
+    src = doc("a.en.txt", "en", ["One.", "Two.", "Extra."])
+    tgt = doc("a.tl.txt", "tl", ["Isa.", "Dalawa."])
+    alignment = Alignment((Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.8), Bead((2,), (), 0.0)), 3, 2)
+    path = tmp_path / "pair.tmx"
+    with open(path, "w", encoding="utf-8") as fh:
+        FORMATTERS["tmx"](alignment, src, tgt, fh)
+    xmllint_check(path)
+    assert [u.segs for u in iter_tus(path)] == [(("en", "One."), ("tl", "Isa.")), (("en", "Two."), ("tl", "Dalawa."))]
+    text = io.StringIO()
+    FORMATTERS["tmx"](alignment, src, tgt, text)
+    assert text.getvalue() == path.read_text(encoding="utf-8")

@@ -6,14 +6,36 @@ import argparse
 import json
 from pathlib import Path
 
+import io
+from typing import TextIO
+
 from rich.console import Console
 from rich.table import Table
 
+from aligner.cli import align as align_cli
 from aligner.errors import TmxError
+from aligner.types import Alignment, Document
 from tmx.langcodes import PRESETS
 from tmx.merge import merge_tmx
 from tmx.stats import compute_stats
 from tmx.validate import validate
+from tmx.write import write_alignment_tmx
+
+
+def format_tmx(alignment: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+    """``aligner align --format tmx``: a bilingual TMX 1.4b of the pair, BCP-47 codes."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        write_alignment_tmx(buffer, alignment, src, tgt)
+        buffer.flush()
+        return
+    data = io.BytesIO()
+    write_alignment_tmx(data, alignment, src, tgt)
+    out.write(data.getvalue().decode("utf-8"))
+
+
+align_cli.FORMATTERS.setdefault("tmx", format_tmx)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
