@@ -39,11 +39,31 @@ class Rules:
     ambiguous: frozenset[str] = frozenset()
     # Treat a single letter (or a dotted chain such as J.V) before "." as an initial.
     initials: bool = True
+    # Frequent sentence-initial words (ASCII, title case): before one of them a sentence
+    # may start with no punctuation before it (see ``_opener_cuts`` for the guards).
+    openers: frozenset[str] = frozenset()
 
 
 _COMMON_REF = "Vol Vols vol vols No Nos no pp p ch Ch cf Fig fig op"
 # Reference words that also end sentences ("4th Russ. ed.) He ...").
 _COMMON_AMBIGUOUS = "ed eds Ed ibid Ibid etc"
+# Sentence openers: pronouns, determiners, connectives, sentence adverbs and the
+# prepositions/subordinators that commonly begin a sentence. Words that are also
+# frequent one-word titles or names followed by a lowercase verb ("the film Her is",
+# "Formula One is", "Plan A is", "the language Hindi at", Tagalog "Mayo"/"May") are left out.
+_ENGLISH_OPENERS = (
+    "The This That These Those It He She They We There His Its Their Our Many Some Such "
+    "However Therefore Thus Moreover Furthermore Meanwhile Nevertheless Nonetheless Besides "
+    "Also Instead Then Hence Indeed Finally Later Perhaps Hopefully Fortunately Unfortunately "
+    "Otherwise Consequently Additionally Similarly Eventually "
+    "In On At After Before During Since From For With By As Although Though While When If "
+    "Because Despite According Based Unlike Once Until Unless Under Among"
+)
+_TAGALOG_OPENERS = (
+    "Ang Sa Si Sina Ito Iyon Iyan Ayon Noong Nang Dahil Ngunit Subalit Datapwat Gayunman "
+    "Gayunpaman Bukod Mga Maraming Marami Sana Maliban Kung Kapag Habang Pagkatapos Bago "
+    "Samantala Kaya Kahit Bagaman Siya Sila Kami Tayo Bilang Para Upang Tulad Ngayon Pero"
+)
 _ENGLISH = Rules(
     prefixes=frozenset(
         (
@@ -56,6 +76,7 @@ _ENGLISH = Rules(
     ambiguous=frozenset(
         ("Co Inc Ltd Bros Corp al Sr Jr Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec " + _COMMON_AMBIGUOUS).split()
     ),
+    openers=frozenset(_ENGLISH_OPENERS.split()),
 )
 _TAGALOG = Rules(
     prefixes=frozenset(
@@ -65,6 +86,7 @@ _TAGALOG = Rules(
         ).split()
     ),
     ambiguous=frozenset(("atbp Co Inc Sr Jr " + _COMMON_AMBIGUOUS).split()),
+    openers=frozenset(_TAGALOG_OPENERS.split()),
 )
 _NEPALI = Rules(
     prefixes=frozenset("डा श्री सं नं पृ ई प्रा इं मि".split()),  # dotted chains (ई.पू.) are initials
@@ -108,6 +130,9 @@ def _split_chunk(text: str, lo: int, hi: int, rules: Rules, out: list[tuple[int,
             if cut is not None:
                 cuts.append(cut)
             p = text.find("(", p + 1, hi)
+    if rules.openers:
+        cuts.extend(_opener_cuts(text, lo, hi, rules.openers))
+    if cuts:
         cuts = sorted(set(cuts))
     start = lo
     for cut in cuts:
@@ -131,6 +156,81 @@ def _after_trailing_paren(text: str, p: int, hi: int) -> int | None:
         return None
     nxt = _first_letter(text, end + 1, hi)
     return end if nxt is not None and not nxt.islower() else None
+
+
+# A capitalised ASCII word after a letter or digit and whitespace, then punctuation or
+# a word (checked against the opener list in code: one small regex is several times
+# faster than an alternation of every opener). Only the first space of a run may
+# start a match and the rest is taken possessively, so long runs of spaces stay linear.
+_CAPITAL_WORD = re.compile(r"\s(?<=[^\W_]\s)\s*+(?P<o>[A-Z][a-z]+)(?=[,;:]|\s+(?P<w>[^\W\d_]))")
+
+
+_NESTING = re.compile("[()\\[\\]{}“”«»\"‘’]")
+
+
+def _opener_cuts(text: str, lo: int, hi: int, openers: frozenset[str]) -> list[int]:
+    """Boundaries with no punctuation before them: "… acting selfishly Hopefully, most …".
+
+    FLORES and web text drop final stops, so a frequent sentence opener after a word
+    may start a sentence. Guards keep titles whole: the opener must be followed by
+    punctuation or a lowercase word ("the lectures The Foundations of Leninism" and
+    "The Hague" stay), the word before it must not be a possessive ("Stalin's On the
+    …"), and nothing is cut inside brackets or quotes. One pass: the nesting state
+    is carried forward from candidate to candidate.
+    """
+    cuts: list[int] = []
+    depth = 0  # brackets and curly/angle double quotes
+    straight = single = False
+    pos = lo
+    for m in _CAPITAL_WORD.finditer(text, lo, hi):
+        if m.group("o") not in openers:
+            continue
+        s = m.start()
+        if s == lo:
+            continue
+        for q in _NESTING.finditer(text, pos, s):
+            c = q.group()
+            if c in "([{“«":
+                depth += 1
+            elif c in ")]}”»":
+                depth = max(0, depth - 1)
+            elif c == '"':
+                straight = not straight
+            elif c == "‘":
+                single = True
+            elif single and not (q.end() < hi and text[q.end()].isalpha()):
+                single = False  # a closing ’, not an apostrophe (Stalin’s)
+        pos = s
+        if depth or straight or single:
+            continue
+        w = m.group("w")
+        if w is not None and (not w.islower() or _inside_title(text, s, m.start("w"), lo, hi)):
+            continue
+        if s - lo >= 2 and text[s - 1] == "s" and text[s - 2] in "'’":
+            continue
+        cuts.append(m.start("o"))
+    return cuts
+
+
+def _inside_title(text: str, before: int, w: int, lo: int, hi: int) -> bool:
+    """A title-case name running across the opener: "Reserbadong Parke Para sa Mga Hayop".
+
+    Titles keep short function words lowercase, so a capitalised word before the
+    opener and another one after its lowercase word mean one name, not two sentences.
+    """
+    a = before
+    floor = max(lo, before - _MAX_TOKEN)
+    while a > floor and text[a - 1].isalnum():
+        a -= 1
+    if not text[a].isupper():
+        return False
+    k = w
+    limit = min(hi, w + _MAX_TOKEN)
+    while k < limit and text[k].isalpha():
+        k += 1
+    if k >= limit or text[k] != " ":
+        return False
+    return k + 1 < hi and text[k + 1].isupper()
 
 
 def _emit(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:

@@ -75,3 +75,56 @@ def test_long_text_without_newline_keeps_every_sentence():
     spans = split_sentences(text, "tl")
     assert len(spans) == 5000
     assert all(text[a:b] == unit.strip() for a, b in spans)
+
+
+def test_sentence_opener_after_an_unpunctuated_word_starts_a_sentence():
+    # FLORES and web text lose final stops; a frequent opener before a lowercase word or a comma still starts one.
+    assert split("There is more to gain by acting selfishly Hopefully, most people will see it.", "en") == [
+        "There is more to gain by acting selfishly",
+        "Hopefully, most people will see it.",
+    ]
+    assert split("Nasa Listahan ng Pamana ng UNESCO Sa paglipas ng mga siglo, nagbago ito.", "tl") == [
+        "Nasa Listahan ng Pamana ng UNESCO",
+        "Sa paglipas ng mga siglo, nagbago ito.",
+    ]
+    assert split("It was cut in 1953 In the years after, it grew.", "en") == [
+        "It was cut in 1953",
+        "In the years after, it grew.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("It contained the lectures The Foundations of Leninism and more.", "en"),  # opener before a capital
+        ("Ask at the desk of The Park Service for a permit.", "en"),
+        ("They met in The Hague last year.", "en"),
+        ("She read Kerouac's On the road twice.", "en"),  # possessive before a title
+        ('He said "it is late The end is near" and left.', "en"),  # inside quotes
+        ("He said “it is late The end is near” and left.", "en"),
+        ("The map (drawn by hand The scale is wrong) hangs here.", "en"),  # inside brackets
+        ("It is a trap — The end is near.", "en"),  # no letter or digit before the opener
+        ("Pumunta sila sa Reserbadong Parke Para sa Mga Hayop ng Maswa.", "tl"),  # title-case name runs across
+        ("Ang kahalili ng Mga Pangglobong Tour Para sa Pagtakbo ay bago.", "tl"),
+        ("Das ist so Der Mann kommt.", "de"),  # no opener list for the generic rules
+    ],
+)
+def test_sentence_opener_rule_keeps_titles_quotes_and_brackets_whole(text, lang):
+    assert split(text, lang) == [text]
+
+
+def test_opener_lists_are_ascii_title_case_words():
+    # The splitter finds candidates with an [A-Z][a-z]+ pattern; any other form would be ignored silently.
+    import re
+
+    from aligner.segment import rules_for
+
+    for lang in ("en", "tl"):
+        openers = rules_for(lang).openers
+        assert openers and all(re.fullmatch(r"[A-Z][a-z]+", w) for w in openers)
+
+
+def test_long_run_of_spaces_before_an_opener():
+    # A regex that retried the run from every space would take minutes here.
+    text = "word" + " " * 200000 + "The end."
+    assert split(text, "en") == ["word", "The end."]

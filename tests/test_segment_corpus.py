@@ -157,3 +157,20 @@ def test_pdf_citation_after_a_quotation_is_its_own_unit_and_ed_can_end_one():
     i = d.texts.index("(See Engels, The Peasant Question, 1911 ed.)")
     assert d.texts[i + 1].startswith("He wrote this in the nineties of the last century, having in")
     assert "(See Vol. XXI, p. 393.)" in d.texts  # "Vol." and "p." do not end it early
+
+
+def test_sentence_opener_after_a_lost_full_stop_starts_a_sentence():
+    # The only two boundaries the opener rule adds on the corpus; both follow a stop the source lost.
+    tl = doc("lenin.tl.wiki.txt")
+    assert around(tl, "Sa ganitong klima", before=1, after=0) == [
+        "Bilang tugon sa rebolusyon, tinanggap ni Tsar Nicolas II ang isang serye ng mga repormang liberal "
+        "sa Manipestong Oktubre",
+        "Sa ganitong klima, nadama ni Lenin na ligtas na bumalik sa San Petersburgo dahil mapoprotektahan "
+        "siya sa Okhrana.",
+    ]
+    web = doc("lenin-and-stalin.en.web.txt")
+    i = web.texts.index("In the years.")
+    assert web.texts[i - 1].endswith("Central Committee from until his death in")
+    # Titles after "the lectures", "pamphlet", "work" stay inside their sentence.
+    book = doc("foundations-of-leninism.en.pdf.txt")
+    assert not any(t.startswith(("The Foundations of Leninism", "On Lenin and Leninism")) for t in book.texts)
