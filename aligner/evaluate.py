@@ -109,12 +109,22 @@ def score(gold: Iterable[Link], test: Iterable[Link], n_src: int | None = None,
     gset, tset = set(g), set(t)
     strict = PRF(len(tset & gset), len(t), len(g))
 
-    def overlaps(x: Link, pool: list[Link]) -> bool:
-        xs, xt = set(x[0]), set(x[1])
-        return any(xs & set(y[0]) and xt & set(y[1]) for y in pool)
+    def overlap_test(pool: list[Link]):
+        by_src: dict[int, set[int]] = {}
+        tgt_of = [set(y[1]) for y in pool]
+        for k, y in enumerate(pool):
+            for i in y[0]:
+                by_src.setdefault(i, set()).add(k)
 
-    lax_tp_p = sum(1 for x in t if overlaps(x, g))
-    lax_tp_r = sum(1 for x in g if overlaps(x, t))
+        def overlaps(x: Link) -> bool:
+            xt = set(x[1])
+            return any(xt & tgt_of[k] for i in x[0] for k in by_src.get(i, ()))
+
+        return overlaps
+
+    in_gold, in_test = overlap_test(g), overlap_test(t)
+    lax_tp_p = sum(1 for x in t if in_gold(x))
+    lax_tp_r = sum(1 for x in g if in_test(x))
     # lax precision and recall have different numerators; keep both exact via two PRFs' views
     lax = _LaxPRF(lax_tp_p, len(t), len(g), lax_tp_r)
     gu, tu = _unaligned(gold, n_src, n_tgt), _unaligned(test, n_src, n_tgt)

@@ -28,6 +28,7 @@ class ScoreParams:
     len_weight: float = 0.3  # weight of |log length ratio| subtracted from the cosine
     len_smooth: float = 20.0  # characters added to both lengths so short lines are not over-penalised
     merge_cost: float = 0.0  # per sentence beyond 1-1, so ties go to the simpler bead
+    min_sim: float = 0.1  # centred cosine below which sentences are never paired
     conf_center: float = 0.26  # centred cosine that maps to confidence 0.5
     conf_scale: float = 0.06
 
