@@ -55,7 +55,7 @@ def test_identical_documents_align_one_to_one_with_high_confidence() -> None:
 def test_empty_side_gives_all_gaps() -> None:
     v = _sentences(5, np.random.default_rng(2))
     empty = np.zeros((0, DIM), dtype=np.float32)
-    assert _run(v, empty) == [Bead((i,), (), 0.0) for i in range(5)]
+    assert _run(v, empty) == [Bead((i,), (), 1.0) for i in range(5)]
     beads = _run(empty, v)
     assert [(b.src, b.tgt) for b in beads] == [((), (j,)) for j in range(5)]
 
@@ -67,6 +67,8 @@ def test_one_sentence_side() -> None:
     _check_cover(beads, 1, 8)
     pairs = [(b.src, b.tgt) for b in beads if not b.is_gap]
     assert pairs == [((0,), (3,))]
+    # the other targets are gaps, and sure ones: nothing on the source side resembles them
+    assert all(b.score > 0.5 for b in beads if b.is_gap)
 
 
 def test_comparable_keeps_shared_pairs_and_leaves_the_rest_unaligned() -> None:

@@ -30,6 +30,7 @@ K_NEIGHBOURS = 4
 ANCHOR_CONF = 0.9  # mined pairs this sure become anchors for the block DP
 KEEP_CONF = 0.3  # below this a pair between two agreeing anchors stays unaligned
 ISOLATED_CONF = 0.9  # a pair no anchor around it supports must be this sure
+NEIGHBOUR_WINDOW = 4  # sentences either way in which a kept pair vouches for a neighbour
 MAX_PARALLEL_GAP = 12  # longest stretch between anchors still treated as locally parallel
 MERGE_SLACK = 0.01  # cosine a many-to-one bead may lose against its best 1-1 part
 MERGE_LENGTH_GAIN = 0.25  # |log length ratio| a many-to-one bead must improve on its best 1-1 part
@@ -134,7 +135,10 @@ def mine(
             nums[p] = ev.shared_numbers(sf, tf, i, j) if signals.numbers else 0
             nams[p] = ev.shared_names(sf, tf, i, j) if signals.names else 0
         if signals.clauses and embed is not None:
-            todo = live[confidence(margin[live], cos[live]) < ANCHOR_CONF]
+            # Only undecided pairs that are some sentence's best guess: clauses cost tokens.
+            pos = np.arange(len(ci))
+            guess = (_argbest(ci, margin, n)[ci] == pos) | (_argbest(cj, margin, m)[cj] == pos)
+            todo = live[(confidence(margin[live], cos[live]) < ANCHOR_CONF) & guess[live]]
             if CLAUSE_NEEDS_SUPPORT:
                 todo = todo[(nums[todo] + nams[todo]) > 0]
             if len(todo):
@@ -241,17 +245,23 @@ def align_comparable(
 ) -> list[Bead]:
     """Beads covering every sentence of both sides once, in source order; scores are confidences."""
     n, m = len(src_texts), len(tgt_texts)
-    pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep, isolated=isolated, anchor=anchor, signals=signals)
-    return cover(pairs, n, m)
+    if n == 0 or m == 0:
+        return cover([], n, m, np.ones(n), np.ones(m))
+    cand, pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep,
+                              isolated=isolated, anchor=anchor, signals=signals)
+    # A gap is as sure as the sentence's best candidate is poor.
+    best_src = np.zeros(n)
+    best_tgt = np.zeros(m)
+    np.maximum.at(best_src, cand.i, cand.conf)
+    np.maximum.at(best_tgt, cand.j, cand.conf)
+    return cover(pairs, n, m, 1.0 - best_src, 1.0 - best_tgt)
 
 
 def _kept_beads(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
     *, embed: EmbedFn | None, keep: float, isolated: float, anchor: float, signals: Signals,
-) -> list[Bead]:
+) -> tuple[Candidates, list[Bead]]:
     n, m = len(src_texts), len(tgt_texts)
-    if n == 0 or m == 0:
-        return []
     src_vecs = np.asarray(src_vecs, dtype=np.float32)
     tgt_vecs = np.asarray(tgt_vecs, dtype=np.float32)
     cand, fwd, bwd = mine(src_vecs, tgt_vecs, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals, embed=embed)
@@ -298,28 +308,40 @@ def _kept_beads(
             beads.append(Bead((i,), (j,), c))
             used_src[i] = used_tgt[j] = True
     if signals.neighbours:
-        beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, isolated)
-    return beads
+        beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, keep)
+    return cand, beads
 
 
 def _neighbour_pass(
     cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
-    isolated: float,
+    keep: float,
 ) -> list[Bead]:
-    """Isolated mutual pairs right next to a kept pair, in the same order, get the neighbour bonus."""
-    next_to = set()
-    for b in kept:
-        if len(b.src) == 1 and len(b.tgt) == 1:
-            next_to.update({(b.src[0] - 1, b.tgt[0] - 1), (b.src[0] + 1, b.tgt[0] + 1)})
-    out = []
-    for p in mut[np.lexsort((cand.j[mut], cand.i[mut]))]:
-        i, j = int(cand.i[p]), int(cand.j[p])
-        if (i, j) not in next_to or used_src[i] or used_tgt[j]:
-            continue
-        c = float(confidence(np.array([cand.margin[p] + ev.NEIGHBOUR_BONUS]), np.array([cand.cos[p]]))[0])
-        if c >= isolated:
-            out.append(Bead((i,), (j,), c))
-            used_src[i] = used_tgt[j] = True
+    """Mutual pairs next to a kept pair, in the same order, need only the in-stretch threshold.
+
+    This is the neighbours' alignment for text whose sections moved: a pair
+    inside a moved section has no anchor on either side in source order, but
+    its kept neighbours within a few sentences are in the same relative order.
+    Repeats until nothing changes, so a section fills in from its anchor.
+    """
+    out: list[Bead] = []
+    kept_at = {(b.src[0], b.tgt[0]) for b in kept if b.src and b.tgt}
+    order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
+    changed = True
+    while changed:
+        changed = False
+        for p in order:
+            i, j, c = int(cand.i[p]), int(cand.j[p]), float(cand.conf[p])
+            if c < keep or used_src[i] or used_tgt[j]:
+                continue
+            if any(
+                (i + di, j + dj) in kept_at
+                for di in range(-NEIGHBOUR_WINDOW, NEIGHBOUR_WINDOW + 1) if di
+                for dj in (range(1, NEIGHBOUR_WINDOW + 1) if di > 0 else range(-NEIGHBOUR_WINDOW, 0))
+            ):
+                out.append(Bead((i,), (j,), c))
+                used_src[i] = used_tgt[j] = True
+                kept_at.add((i, j))
+                changed = True
     return out
 
 
@@ -379,7 +401,10 @@ def _accept(
     return None
 
 
-def cover(pairs: Sequence[Bead], n_src: int, n_tgt: int) -> list[Bead]:
+def cover(
+    pairs: Sequence[Bead], n_src: int, n_tgt: int,
+    src_gap: np.ndarray | None = None, tgt_gap: np.ndarray | None = None,
+) -> list[Bead]:
     """Add gap beads so every sentence is in exactly one bead, in source order.
 
     A target-only sentence goes right after the bead holding the nearest lower
@@ -395,12 +420,14 @@ def cover(pairs: Sequence[Bead], n_src: int, n_tgt: int) -> list[Bead]:
             tgt_owner[j] = float(min(b.src))
     for i in range(n_src):
         if i not in used_src:
-            items.append(((float(i), 0, -1), Bead((i,), (), 0.0)))
+            score = float(src_gap[i]) if src_gap is not None else 0.0
+            items.append(((float(i), 0, -1), Bead((i,), (), score)))
     last = -1.0
     for j in range(n_tgt):
         if j in tgt_owner:
             last = tgt_owner[j]
         else:
-            items.append(((last, 1, j), Bead((), (j,), 0.0)))
+            score = float(tgt_gap[j]) if tgt_gap is not None else 0.0
+            items.append(((last, 1, j), Bead((), (j,), score)))
     items.sort(key=lambda t: t[0])
     return [b for _, b in items]
