@@ -83,3 +83,33 @@ def test_terminal_output_is_coloured_unless_no_color(monkeypatch):
     plain = rendered(100, force_terminal=True)
     assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", plain)
     assert "+tl" in plain
+
+
+def test_three_columns_fit_80_and_show_a_missing_version():
+    en = doc("lenin.en.txt", "en", ["Lenin was born in Simbirsk in 1870.", "He died in 1924."])
+    tl_en = Alignment((Bead((0,), (), 0), Bead((1,), (0,), 0.9), Bead((2,), (), 0),
+                       Bead((3,), (), 0), Bead((4,), (), 0)), 5, 2)
+    ne_en = Alignment((Bead((0,), (), 0), Bead((1,), (0,), 0.9), Bead((2,), (), 0),
+                       Bead((3,), (1,), 0.8)), 4, 2)
+    report = build_report([TL, NE, en], {(0, 1): ALIGN, (0, 2): tl_en, (1, 2): ne_en})
+    buf = io.StringIO()
+    render(report, Console(file=buf, width=80, force_terminal=False))
+    lines = buf.getvalue().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    # Gorki row: Tagalog and Nepali share it, English links only to Nepali, so all three meet
+    gorki = next(line for line in lines if "Namatay" in line)
+    assert gorki.startswith("=") and "He died" in gorki
+    assert "English: 2 of 2 sentences have a Nepali counterpart" in buf.getvalue()
+
+
+def test_an_aligned_row_shows_a_dash_for_the_version_that_lacks_it():
+    en = doc("lenin.en.txt", "en", ["Lenin was born in Simbirsk in 1870."])
+    tl_en = Alignment((Bead((0,), (), 0), Bead((1,), (0,), 0.9), Bead((2,), (), 0),
+                       Bead((3,), (), 0), Bead((4,), (), 0)), 5, 1)
+    ne_en = Alignment((Bead((0,), (), 0), Bead((1,), (), 0), Bead((2,), (), 0),
+                       Bead((3,), (), 0), Bead((), (0,), 0)), 4, 1)
+    report = build_report([TL, NE, en], {(0, 1): ALIGN, (0, 2): tl_en, (1, 2): ne_en})
+    buf = io.StringIO()
+    render(report, Console(file=buf, width=120, force_terminal=False))
+    gorki = next(line for line in buf.getvalue().splitlines() if "Gorki" in line)
+    assert gorki.startswith("=") and gorki.rstrip().endswith("—")

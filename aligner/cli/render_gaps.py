@@ -36,6 +36,9 @@ def _marker(report: GapReport, row: GapRow) -> Text:
 def _row_cells(report: GapReport, row: GapRow) -> list[Text]:
     cells: list[Text] = []
     for d, indices in enumerate(row.cells):
+        if row.status == ALIGNED and not indices:
+            cells.append(Text("—", style=_QUIET))  # this version lacks what the others share
+            continue
         text = _cell_text(report, d, indices)
         if row.status == HEADING:
             style = "bold underline"
