@@ -104,7 +104,7 @@ def _fenwick_chain(rows, cols, weights, m):
 @njit(cache=True)
 def _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
              gap_cost, gap_penalty, len_weight, len_smooth, ratio, merge_cost, min_sim,
-             over_keys, over_vals):
+             over_keys, over_vals, snull, tnull, margin):
     """Banded m-n DP. Cells are boundary points (i, j); row i spans [lo[i], hi[i]]."""
     n = lo.shape[0] - 1
     d = scs.shape[1]
@@ -158,6 +158,8 @@ def _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
                             for k in range(d):
                                 dot += (scs[i, k] - scs[pi, k]) * (tcs[j, k] - tcs[pj, k])
                             sim = dot / nn
+                    if margin != 0.0:
+                        sim -= margin * 0.5 * ((snull[i] - snull[pi]) / a + (tnull[j] - tnull[pj]) / b)
                     if sim < min_sim:
                         continue  # too unlike to pair at all: gaps, never a bloated bead
                     ls = slen[i] - slen[pi] + len_smooth
@@ -229,6 +231,13 @@ def _band_topk(src: np.ndarray, tgt: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                     cols.append(c0 + c)
                     sims.append(float(v))
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(sims, dtype=np.float64)
+
+
+def _knn_mean(src, tgt, lo, hi, k):
+    rows, _, sims = _band_topk(src, tgt, lo, hi, k)
+    tot = np.bincount(rows, weights=sims, minlength=src.shape[0])
+    cnt = np.maximum(np.bincount(rows, minlength=src.shape[0]), 1)
+    return tot / cnt
 
 
 def mutual_best(src: np.ndarray, tgt: np.ndarray, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -343,6 +352,14 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
     chain = _fenwick_chain(rows, cols, sims - opts.anchor_floor + 1e-6, m)
     ai, aj = rows[chain], cols[chain]
 
+    # neighbourhood level of each sentence, for the margin: mean of its k best matches
+    snull, tnull = np.zeros(n + 1), np.zeros(m + 1)
+    if sp.margin:
+        snull[1:] = np.cumsum(_knn_mean(src, tgt, blo, bhi, sp.margin_k))
+        tlo, thi = (np.zeros(m, dtype=np.int64), np.full(m, n, dtype=np.int64)) if n * m <= FULL_SEARCH_CELLS \
+            else _skeleton_band(tgt, src, opts.anchor_floor)
+        tnull[1:] = np.cumsum(_knn_mean(tgt, src, tlo, thi, sp.margin_k))
+
     # pass 2: m-n beads in a window around the anchors
     lo, hi = _band_from_anchors(ai, aj, n, m, opts.window)
     off = np.zeros(n + 2, dtype=np.int64)
@@ -361,7 +378,8 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
 
     def run(keys: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
-                        sp.gap_cost, sp.gap_penalty, sp.len_weight, sp.len_smooth, ratio, sp.merge_cost, sp.min_sim, keys, vals)
+                        sp.gap_cost, sp.gap_penalty, sp.len_weight, sp.len_smooth, ratio, sp.merge_cost, sp.min_sim, keys, vals,
+                        snull, tnull, sp.margin)
 
     shape_index = {(int(x), int(y)): k for k, (x, y) in enumerate(zip(sa, sb))}
     empty_k, empty_v = np.zeros(0, dtype=np.int64), np.zeros(0)

@@ -23,12 +23,14 @@ MIN_ROWS_FOR_MEAN = 8
 class ScoreParams:
     """Knobs of the bead score; defaults were set on Text+Berg dev and FLORES dev scenarios."""
 
-    gap_cost: float = 0.1  # subtracted from every pair bead: the price of claiming a pair
+    gap_cost: float = 0.0  # subtracted from every pair bead: the price of claiming a pair
     gap_penalty: float = 0.1  # per sentence left in a 1-0 or 0-1 bead
     len_weight: float = 0.3  # weight of |log length ratio| subtracted from the cosine
     len_smooth: float = 20.0  # characters added to both lengths so short lines are not over-penalised
     merge_cost: float = 0.0  # per sentence beyond 1-1, so ties go to the simpler bead
-    min_sim: float = 0.1  # centred cosine below which sentences are never paired
+    min_sim: float = 0.0  # centred cosine below which sentences are never paired
+    margin: float = 0.3  # weight of the neighbourhood level subtracted from the cosine
+    margin_k: int = 4
     conf_center: float = 0.26  # centred cosine that maps to confidence 0.5
     conf_scale: float = 0.06
 
