@@ -139,6 +139,7 @@ def test_html_export_is_a_page(files, tmp_path):
         (["lenin.tl.txt", "other.tl.txt"], "same language"),
         (["lenin.tl.txt", "lenin.ne.txt", "--lang", "tl"], "one per file"),
         (["lenin.tl.txt", "lenin.ne.txt", "--lang", "en", "ne"], "looks like Tagalog"),
+        (["lenin.tl.txt", "lenin.ne.txt", "-o", "no-such-folder/out.json"], "does not exist"),
     ],
 )
 def test_bad_input_gives_a_message_and_exit_code_2(files, args, message):

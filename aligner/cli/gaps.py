@@ -193,13 +193,31 @@ def format_report(
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _check_output(output: str | None) -> None:
+    if output is not None and not Path(output).parent.is_dir():
+        raise InputError(f"{output}: the folder {Path(output).parent} does not exist; create it first")
+
+
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    _check_output(str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write there ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write there ({exc.strerror})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -263,6 +281,7 @@ def _align_with_progress(documents: Sequence[Document], encoder: str | None) -> 
 def handler(args: argparse.Namespace) -> int:
     if args.width is not None:
         _width(args.width, 0)
+    _check_output(args.output)
     documents = load_documents(args.files, args.lang, presplit=args.presplit)
     report = build_report(documents, _align_with_progress(documents, args.encoder))
     write_report(
