@@ -7,7 +7,7 @@ from aligner.align import evidence as ev
 
 
 def test_devanagari_digits_are_normalised_and_single_digits_ignored() -> None:
-    assert ev.numbers("लेनिनको जन्म २२ अप्रिल १८७० मा") == {"22", "1870"}
+    assert ev.numbers("लेनिनको जन्म २२ अप्रिल १८७० मा") == {"22", "1870", "22/4"}
     assert ev.numbers("3 bata, 1,000 tao") == {"1000"}
 
 
@@ -66,3 +66,16 @@ def test_clause_margin_finds_the_shared_clause() -> None:
     # the clause matches exactly: cos 1 over a neighbourhood of 0.5, less the partial-match penalty
     assert m[0] == pytest.approx(2.0 - ev.CLAUSE_PENALTY)
     assert chars == len(first) + len(second)
+
+
+def test_dates_agree_across_languages_and_word_orders() -> None:
+    en = ev.numbers("Lenin died on 21 January.")
+    tl = ev.numbers("Enero 21, 1924")
+    ne = ev.numbers("सन् १९२४ जनवरी २१ मा")
+    assert "21/1" in en and "21/1" in tl and "21/1" in ne
+    assert ev.numbers("Abril 22") & ev.numbers("22 अप्रिल") == {"22", "22/4"}
+
+
+def test_month_names_alone_are_not_names() -> None:
+    a, b = ev.facts(["Manipestong Oktubre"]), ev.facts(["The October Revolution"])
+    assert ev.shared_names(a, b, 0, 0) == 0

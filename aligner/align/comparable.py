@@ -28,7 +28,7 @@ EmbedFn = Callable[[list[str]], np.ndarray]
 
 K_NEIGHBOURS = 4
 ANCHOR_CONF = 0.9  # mined pairs this sure become anchors for the block DP
-KEEP_CONF = 0.3  # below this a pair between two agreeing anchors stays unaligned
+KEEP_CONF = 0.15  # below this a pair between two agreeing anchors stays unaligned
 ISOLATED_CONF = 0.9  # a pair no anchor around it supports must be this sure
 NEIGHBOUR_WINDOW = 4  # sentences either way in which a kept pair vouches for a neighbour
 MAX_PARALLEL_GAP = 12  # longest stretch between anchors still treated as locally parallel
@@ -92,6 +92,7 @@ class Candidates:
     margin: np.ndarray
     conf: np.ndarray
     mutual: np.ndarray  # bool: i's best j and j's best i agree
+    vector_conf: np.ndarray  # confidence from the vectors alone, before any evidence
 
 
 def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) -> np.ndarray:
@@ -125,6 +126,7 @@ def mine(
     cos = np.einsum("ij,ij->i", src_vecs[ci], tgt_vecs[cj]).astype(np.float64)
     denom_s, denom_t = fwd.mean[ci], bwd.mean[cj]
     margin = ratio_margin(cos, denom_s, denom_t)
+    vector_conf = confidence(margin, cos)
     if use_text:
         # Evidence may only lift pairs the vectors already relate a little.
         live = np.flatnonzero((cos > 0) & (confidence(margin, cos) >= ev.EVIDENCE_FLOOR))
@@ -151,7 +153,7 @@ def mine(
     best_for_tgt = _argbest(cj, margin, m)
     pos = np.arange(len(ci))
     mutual = (best_for_src[ci] == pos) & (best_for_tgt[cj] == pos) & (cos > 0)
-    return Candidates(ci, cj, cos, margin, conf, mutual), fwd, bwd
+    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf), fwd, bwd
 
 
 def _argbest(group: np.ndarray, score: np.ndarray, size: int) -> np.ndarray:
@@ -324,7 +326,9 @@ def _neighbour_pass(
     Repeats until nothing changes, so a section fills in from its anchor.
     """
     out: list[Bead] = []
-    kept_at = {(b.src[0], b.tgt[0]) for b in kept if b.src and b.tgt}
+    # Only pairs the vectors alone are sure of may vouch: evidence must not chain.
+    sure = {(int(a), int(b)) for a, b, v in zip(cand.i, cand.j, cand.vector_conf) if v >= ANCHOR_CONF}
+    kept_at = {(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)} & sure
     order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
     changed = True
     while changed:
@@ -340,7 +344,8 @@ def _neighbour_pass(
             ):
                 out.append(Bead((i,), (j,), c))
                 used_src[i] = used_tgt[j] = True
-                kept_at.add((i, j))
+                if float(cand.vector_conf[p]) >= ANCHOR_CONF:
+                    kept_at.add((i, j))
                 changed = True
     return out
 

@@ -59,6 +59,13 @@ _LATIN_STOP = frozenset(
     "ang ang mga si sa noong nang ng ito siya sila kanyang ayon dahil pagkatapos habang bilang "
     "the this that these those his her their its in on at after before when while during as "
     "and but for from with by of to was were is are he she they it".split()
+    # Month names match across languages but say less than the numbers beside them.
+    + "enero pebrero marso abril mayo hunyo hulyo agosto setyembre oktubre nobyembre disyembre "
+    "january february march april may june july august september october november december".split()
+)
+_DEVA_MONTHS = frozenset(
+    "जनवरी फेब्रुअरी फेब्रुअरी मार्च अप्रिल मे जुन जुलाई अगस्ट अगस्त सेप्टेम्बर सेप्टेम्बर अक्टोबर अक्टूबर अक्टोवर "
+    "नोभेम्बर नोभेम्बर डिसेम्बर".split()
 )
 
 
@@ -66,10 +73,30 @@ def normalise_digits(text: str) -> str:
     return text.translate(_DEVA_DIGITS)
 
 
+_MONTHS = {
+    **{m: k for k, m in enumerate("january february march april may june july august september october november december".split(), 1)},
+    **{m: k for k, m in enumerate("enero pebrero marso abril mayo hunyo hulyo agosto setyembre oktubre nobyembre disyembre".split(), 1)},
+    **{m: k for k, m in enumerate("जनवरी फेब्रुअरी मार्च अप्रिल मे जुन जुलाई अगस्ट सेप्टेम्बर अक्टोबर नोभेम्बर डिसेम्बर".split(), 1)},
+    "अक्टूबर": 10, "अक्टोवर": 10, "अगस्त": 8, "फेब्रुअरी": 2,
+}
+_TOKEN = re.compile(r"\d+|[\u0900-\u0963\u0971-\u097F]+|[^\W\d_]+")
+
+
 def numbers(text: str) -> frozenset[str]:
-    """Numbers of two or more digits (single digits are too common to prove anything)."""
-    found = (m.group().replace(",", "") for m in _NUMBER.finditer(normalise_digits(text)))
-    return frozenset(n for n in found if len(n.replace(".", "")) >= 2)
+    """Numbers of two or more digits (single digits are too common to prove anything),
+    plus day-month dates as ``d/m`` so "21 January", "January 21" and "जनवरी 21" agree."""
+    norm = normalise_digits(text)
+    found = {m.group().replace(",", "") for m in _NUMBER.finditer(norm)}
+    out = {n for n in found if len(n.replace(".", "")) >= 2}
+    tokens = _TOKEN.findall(norm)
+    for k, tok in enumerate(tokens):
+        month = _MONTHS.get(tok.lower())
+        if month is None:
+            continue
+        for near in tokens[max(k - 1, 0) : k] + tokens[k + 1 : k + 2]:
+            if near.isdigit() and 1 <= int(near) <= 31 and len(near) <= 2:
+                out.add(f"{int(near)}/{month}")
+    return frozenset(out)
 
 
 def _ascii_key(word: str) -> str:
@@ -96,7 +123,7 @@ def _deva_key(word: str) -> str:
 
 def names(text: str) -> frozenset[str]:
     """Phonetic keys of the words that may be names: every Devanagari word, capitalised Latin words."""
-    keys = {_deva_key(w) for w in _DEVA_WORD.findall(text)}
+    keys = {_deva_key(w) for w in _DEVA_WORD.findall(text) if w not in _DEVA_MONTHS}
     for w in _LATIN_WORD.findall(text):
         if w[0].isupper() and w.lower() not in _LATIN_STOP and not _DEVA_WORD.match(w):
             keys.add(_ascii_key(w))
@@ -148,9 +175,9 @@ def _common(sets: Sequence[frozenset[str]]) -> frozenset[str]:
 
 
 def shared_numbers(a: SideFacts, b: SideFacts, i: int, j: int) -> float:
-    """Shared distinctive numbers; a two- or three-digit one counts half, a year-like one fully."""
+    """Shared distinctive numbers; a two- or three-digit one counts half, a year or a date fully."""
     shared = (a.numbers[i] - a.common_numbers) & (b.numbers[j] - b.common_numbers)
-    return sum(1.0 if len(x.replace(".", "")) >= 4 else 0.5 for x in shared)
+    return sum(1.0 if "/" in x or len(x.replace(".", "")) >= 4 else 0.5 for x in shared)
 
 
 def shared_names(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
