@@ -155,3 +155,38 @@ def test_omegat_applies_every_source_segment_of_the_run_tmx(job, tmp_path, pair)
     n = len(sources)
     assert f"RESULT: PASS exact_matches={n}/{n}" in report, report
     assert "wrong_language: 0" in report
+
+
+@pytest.fixture(scope="module")
+def flores_job(tmp_path_factory, embed_cache_dir):
+    """Three true translations (FLORES dev, first article lines): the triangle must hold almost everywhere."""
+    from test_tmx_support import flores_lines
+
+    root = tmp_path_factory.mktemp("flores")
+    docs = []
+    for code, lang in (("tgl_Latn", "tl"), ("npi_Deva", "ne"), ("eng_Latn", "en")):
+        lines = flores_lines(code)[:16]
+        sents = []
+        pos = 0
+        for line in lines:
+            sents.append(Sentence(line, lang, pos, pos + len(line)))
+            pos += len(line) + 1
+        docs.append(Document(f"flores-dev.{lang}", lang, "text", tuple(sents), "\n".join(lines)))
+    return docs, run_job(docs, root / "out", options=JobOptions())
+
+
+def test_three_translations_give_a_three_language_tu_per_sentence(flores_job):
+    docs, result = flores_job
+    triples = result.triples[(0, 1, 2)]
+    assert len(triples) >= 14  # of 16 lines; the rest may merge differently per pair
+    links = {(r.src, r.tgt): {(b.src, b.tgt) for b in r.alignment.beads if not b.is_gap} for r in result.pairs}
+    for t in triples:
+        a, b, c = t.members
+        assert (a, b) in links[(0, 1)] and (a, c) in links[(0, 2)] and (b, c) in links[(1, 2)]
+    path = result.out_dir / "flores-dev.multi.tmx"
+    xmllint_check(path)
+    multi = list(iter_tus(path))
+    assert len(multi) == len(triples)
+    for tu, t in zip(multi, triples):
+        assert tu.text("en") == " ".join(docs[2].sentences[i].text for i in t.members[2])
+        assert tu.text("ne") == " ".join(docs[1].sentences[i].text for i in t.members[1])

@@ -22,6 +22,8 @@ import numpy as np
 
 from aligner.align import evidence as ev
 from aligner.align.calibrate import BACKGROUND_SIM, confidence
+from aligner.align.parallel import align_block
+from aligner.align.scoring import side_mean
 from aligner.types import Bead
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -183,52 +185,6 @@ def _bead_conf(
     return cos, float(confidence(margin, np.array([cos]))[0])
 
 
-def _block_aligner() -> Callable[..., list[Bead]]:
-    try:
-        from aligner.align.parallel import align_block  # the parallel helper's DP
-    except ImportError:
-        return _placeholder_align_block
-    return align_block
-
-
-def _placeholder_align_block(
-    src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str], tgt_texts: Sequence[str],
-    *, embed: EmbedFn | None = None, max_bead: int = 2, gap_cost: float = 0.0,
-) -> list[Bead]:
-    """Minimal monotone DP (1-1, 1-0, 0-1, 1-2, 2-1) until aligner.align.parallel lands."""
-    n, m = len(src_texts), len(tgt_texts)
-    shapes = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)]
-    cost = np.full((n + 1, m + 1), np.inf)
-    back = np.zeros((n + 1, m + 1, 2), dtype=np.int64)
-    cost[0, 0] = 0.0
-
-    def sim(i0: int, i1: int, j0: int, j1: int) -> float:
-        a, b = src_vecs[i0:i1].sum(0), tgt_vecs[j0:j1].sum(0)
-        d = float(np.linalg.norm(a) * np.linalg.norm(b))
-        return float(a @ b) / d if d else 0.0
-
-    for i in range(n + 1):
-        for j in range(m + 1):
-            for di, dj in shapes:
-                if i - di < 0 or j - dj < 0 or not np.isfinite(cost[i - di, j - dj]):
-                    continue
-                c = cost[i - di, j - dj]
-                if di and dj:
-                    c += (1.0 - sim(i - di, i, j - dj, j)) * 10.0 + (0.5 if di + dj > 2 else 0.0)
-                else:
-                    c += 2.0 + gap_cost
-                if c < cost[i, j]:
-                    cost[i, j] = c
-                    back[i, j] = (di, dj)
-    beads: list[Bead] = []
-    i, j = n, m
-    while i or j:
-        di, dj = back[i, j]
-        beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), 0.0))
-        i, j = i - di, j - dj
-    return beads[::-1]
-
-
 def _anchor_stretches(anchors: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
     """Half-open (i0, i1, j0, j1) stretches between consecutive anchors that look parallel."""
     out = []
@@ -280,7 +236,6 @@ def _kept_beads(
 
     means = _doc_means(src_vecs, tgt_vecs)
     lengths = _LengthModel.fit(src_texts, tgt_texts, anchors)
-    block = _block_aligner()
     stretches = _anchor_stretches(anchors)
     in_stretch = np.zeros(len(cand.i), dtype=bool)
     for i0, i1, j0, j1 in stretches:
@@ -288,7 +243,7 @@ def _kept_beads(
     for i0, i1, j0, j1 in stretches:
         if i1 <= i0 or j1 <= j0:
             continue
-        local = block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]), embed=embed,
+        local = align_block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]), embed=embed,
                       **means)
         for b in local:
             if b.is_gap:
@@ -352,10 +307,6 @@ def _neighbour_pass(
 
 def _doc_means(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> dict[str, np.ndarray]:
     """Whole-document means for the block aligner, so a small block keeps the document's scale."""
-    try:
-        from aligner.align.scoring import side_mean
-    except ImportError:
-        return {}
     return {"src_mean": side_mean(src_vecs), "tgt_mean": side_mean(tgt_vecs)}
 
 
