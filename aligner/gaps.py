@@ -13,28 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aligner.errors import InputError
+from aligner.langid import language_name
 from aligner.types import Alignment, Document
-
-# Names for the coverage sentence; unknown codes fall back to the code itself.
-LANGUAGE_NAMES: dict[str, str] = {
-    "tl": "Tagalog",
-    "fil": "Filipino",
-    "ne": "Nepali",
-    "en": "English",
-    "hi": "Hindi",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "ru": "Russian",
-}
 
 ALIGNED = "aligned"
 HEADING = "heading"
 ONLY_IN_PREFIX = "only-in-"
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,21 @@ def _by_function_words(
     if best_hits < _MIN_HITS or best_hits == runner_up:
         return default
     return best
+
+
+# Names for the coverage sentence; unknown codes fall back to the code itself.
+LANGUAGE_NAMES: dict[str, str] = {
+    "tl": "Tagalog",
+    "fil": "Filipino",
+    "ne": "Nepali",
+    "en": "English",
+    "hi": "Hindi",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "ru": "Russian",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)

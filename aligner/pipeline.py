@@ -80,13 +80,14 @@ def check_documents(documents: Sequence[Document], *, distinct_languages: bool) 
 
 def check_language(doc: Document) -> None:
     """A document declared in one language but written in another is a mislabelled input."""
-    from aligner.langid import detect
+    from aligner.langid import detect, language_name
 
-    seen = detect(" ".join(s.text for s in doc.sentences[:200]))
+    seen = detect(" ".join(s.text for s in doc.sentences[:500]))
     if seen not in ("und", doc.lang):
         raise InputError(
-            f"{doc.name}: declared as {doc.lang!r} but the text reads as {seen!r}; "
-            "fix the language in --lang or the manifest"
+            f"{doc.name}: declared as {language_name(doc.lang)} ({doc.lang}) but the text looks like "
+            f"{language_name(seen)} ({seen}); fix the language (mind the order of the --lang codes) "
+            "or the manifest"
         )
 
 

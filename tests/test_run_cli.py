@@ -74,7 +74,7 @@ def test_document_in_an_unexpected_language(tmp_path):
     (tmp_path / "a.txt").write_text(corpus_slice("lenin.tl.wiki.txt", 2), encoding="utf-8")
     (tmp_path / "b.txt").write_text(corpus_slice("lenin-and-stalin.en.web.txt", 8), encoding="utf-8")
     result = run_cli("a.txt", "b.txt", "--lang", "tl", "ne", "--out", tmp_path / "out", cwd=tmp_path)
-    assert_clean_failure(result, tmp_path / "out", "declared as 'ne'", "'en'")
+    assert_clean_failure(result, tmp_path / "out", "declared as Nepali (ne)", "looks like English")
 
 
 def test_no_manifest_outside_the_project(tmp_path):

@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+ProgressFn = Callable[[str, int, int], None]
+
 
 @contextmanager
-def progress_bars(console: Console | None = None) -> Iterator[Callable[[str, int, int], None] | None]:
+def progress_bars(console: Console | None = None) -> Iterator[ProgressFn | None]:
     """Yield a ``progress(step, done, total)`` callback, or None when stderr is not a terminal."""
     err = console or Console(stderr=True)
     if not err.is_terminal:

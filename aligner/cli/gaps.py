@@ -13,14 +13,15 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
 
+from aligner.cli._progress import ProgressFn, progress_bars
 from aligner.cli.render_gaps import render
 from aligner.errors import InputError
-from aligner.gaps import GapReport, build_report, language_name, report_to_json
+from aligner.gaps import GapReport, build_report, report_to_json
 from aligner.types import Alignment, Document
 
 __all__ = ["render", "register", "write_report", "format_report"]
@@ -77,52 +78,19 @@ def _check_files(files: Sequence[str], langs: Sequence[str] | None) -> None:
         raise InputError(f"--lang got {len(langs)} codes for {len(files)} files; give one per file")
 
 
-def _check_documents(documents: Sequence[Document]) -> None:
-    for doc in documents:
-        if not doc.sentences:
-            raise InputError(f"{doc.name}: no sentences found; is the file empty?")
-    seen: dict[str, str] = {}
-    for doc in documents:
-        if doc.lang in seen:
-            raise InputError(
-                f"{seen[doc.lang]} and {doc.name} are in the same language, "
-                f"{language_name(doc.lang)} ({doc.lang}); the gap diff compares one document "
-                "per language (use --lang if the detected language is wrong)"
-            )
-        seen[doc.lang] = doc.name
-
-
 def load_documents(
     files: Sequence[str], langs: Sequence[str] | None, *, presplit: bool
 ) -> list[Document]:
     _check_files(files, langs)
     from aligner.ingest import read_document, read_presplit
-
-    from aligner.langid import detect
+    from aligner.pipeline import check_documents
 
     documents = []
     for k, f in enumerate(files):
         lang = langs[k] if langs else None
-        doc = read_presplit(f, lang=lang) if presplit else read_document(f, lang=lang)
-        if doc.sentences:
-            _check_language(f, doc, given=lang, detected=detect(" ".join(doc.texts[:500])))
-        documents.append(doc)
-    _check_documents(documents)
+        documents.append(read_presplit(f, lang=lang) if presplit else read_document(f, lang=lang))
+    check_documents(documents, distinct_languages=True)
     return documents
-
-
-def _check_language(path: str, doc: Document, *, given: str | None, detected: str) -> None:
-    """Refuse a language we cannot tell, or a --lang the text clearly contradicts."""
-    if given is None and doc.lang == "und":
-        raise InputError(f"{path}: cannot tell which language this is; give it with --lang")
-    if given is not None and detected not in ("und", given):
-        raise InputError(
-            f"{path}: --lang says {language_name(given)} ({given}) but the text looks like "
-            f"{language_name(detected)} ({detected}); check the order of the --lang codes"
-        )
-
-
-ProgressFn = Callable[[str, int, int], None]
 
 
 def align_documents(
@@ -131,41 +99,15 @@ def align_documents(
     encoder: str | None = None,
     progress: ProgressFn | None = None,
 ) -> dict[tuple[int, int], Alignment]:
-    """Embed each document once and align every pair (i < j).
-
-    ``progress(step, done, total)`` reports embedding per document and each pair aligned.
-    """
-    from aligner.align import align
-    from aligner.embed import embed, get_encoder
+    """Embed each document once and align every pair (i < j), keyed as build_report wants."""
+    from aligner import pipeline
+    from aligner.embed import get_encoder
 
     enc = get_encoder(encoder) if encoder else get_encoder()
-
-    def embed_texts(texts: list[str]):
-        return embed(texts, enc)
-
-    vectors = []
-    for doc in documents:
-        step = f"embedding {doc.name}"
-        vectors.append(
-            embed(doc.texts, enc, progress=(lambda d, t, s=step: progress(s, d, t)) if progress else None)
-        )
+    embedded = pipeline.embed_documents(documents, enc, progress=progress)
     pairs = [(i, j) for i in range(len(documents)) for j in range(i + 1, len(documents))]
-    out: dict[tuple[int, int], Alignment] = {}
-    for n, (i, j) in enumerate(pairs):
-        if progress:
-            progress("aligning", n, len(pairs))
-        out[(i, j)] = align(
-            documents[i].texts,
-            documents[j].texts,
-            embed=embed_texts,
-            src_vecs=vectors[i],
-            tgt_vecs=vectors[j],
-            src_lang=documents[i].lang,
-            tgt_lang=documents[j].lang,
-        )
-    if progress:
-        progress("aligning", len(pairs), len(pairs))
-    return out
+    results = pipeline.align_documents(documents, embedded, pairs, encoder=enc, progress=progress)
+    return {(r.src, r.tgt): r.alignment for r in results}
 
 
 def _width(requested: int | None, default: int) -> int:
@@ -257,33 +199,14 @@ def _stdout_width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, int(columns))) if columns.isdigit() else 100
 
 
-def _align_with_progress(documents: Sequence[Document], encoder: str | None) -> dict:
-    """Progress bars on stderr when it is a terminal; silence otherwise."""
-    err = Console(stderr=True)
-    if not err.is_terminal:
-        return align_documents(documents, encoder=encoder)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        console=err, transient=True,
-    ) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=max(total, 1))
-            bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
-
-        return align_documents(documents, encoder=encoder, progress=progress)
-
-
 def handler(args: argparse.Namespace) -> int:
     if args.width is not None:
         _width(args.width, 0)
     _check_output(args.output)
     documents = load_documents(args.files, args.lang, presplit=args.presplit)
-    report = build_report(documents, _align_with_progress(documents, args.encoder))
+    with progress_bars() as progress:
+        alignments = align_documents(documents, encoder=args.encoder, progress=progress)
+    report = build_report(documents, alignments)
     write_report(
         report, fmt=args.format, output=args.output, collapse=args.collapse, width=args.width
     )
