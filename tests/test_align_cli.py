@@ -22,3 +22,26 @@ def test_align_cli_unknown_format_is_an_input_error(tmp_path):
     f.write_text("One.\n")
     assert main(["align", str(f), str(f), "--presplit", "--format", "nope"]) == 2
     assert {"beads", "tsv", "jsonl"} <= set(FORMATTERS)
+
+
+def test_align_tmx_output_takes_lang_codes_and_min_score(tmp_path, embed_cache_dir):
+    from test_tmx_support import xmllint_check
+    from tmx.read import iter_tus
+
+    src = tmp_path / "src.txt"
+    tgt = tmp_path / "tgt.txt"
+    src.write_text("The cat sleeps on the mat.\nIt rained all day in Manila.\nThe market opens at nine.\n")
+    tgt.write_text("Natutulog ang pusa sa banig.\nUmulan buong araw sa Maynila.\nBumubukas ang palengke nang alas-nuwebe.\n")
+    args = ["align", str(src), str(tgt), "--presplit", "--src-lang", "en", "--tgt-lang", "tl",
+            "--mode", "parallel", "--format", "tmx"]
+    every = tmp_path / "all.tmx"
+    assert main([*args, "--lang-codes", "trados", "-o", str(every)]) == 0
+    xmllint_check(every)
+    tus = list(iter_tus(every))
+    assert len(tus) == 3
+    assert 'xml:lang="fil-PH"' in every.read_text(encoding="utf-8")
+    scores = sorted(tu.score for tu in tus)
+    kept = tmp_path / "kept.tmx"
+    assert main([*args, "--min-score", str((scores[0] + scores[1]) / 2), "-o", str(kept)]) == 0
+    xmllint_check(kept)
+    assert len(list(iter_tus(kept))) == 2

@@ -4,30 +4,41 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
 
 from aligner.errors import InputError
 from aligner.evaluate import format_bead
 from aligner.types import Alignment, Document
 
-Formatter = Callable[[Alignment, Document, Document, TextIO], None]
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """What goes into a translation memory; formats that list every bead ignore it."""
+
+    lang_codes: str = "bcp47"
+    min_score: float | None = None
 
 
-def _beads(a: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+Formatter = Callable[[Alignment, Document, Document, TextIO, OutputOptions], None]
+
+
+def _beads(a: Alignment, src: Document, tgt: Document, out: TextIO, options: OutputOptions) -> None:
     for b in a.beads:
         out.write(format_bead(b) + "\n")
 
 
-def _tsv(a: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+def _tsv(a: Alignment, src: Document, tgt: Document, out: TextIO, options: OutputOptions) -> None:
     for b in a.beads:
         s = " ".join(src.sentences[i].text for i in b.src).replace("\t", " ")
         t = " ".join(tgt.sentences[j].text for j in b.tgt).replace("\t", " ")
         out.write(f"{b.score:.3f}\t{s}\t{t}\n")
 
 
-def _jsonl(a: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
+def _jsonl(a: Alignment, src: Document, tgt: Document, out: TextIO, options: OutputOptions) -> None:
     for b in a.beads:
         rec = {"src": list(b.src), "tgt": list(b.tgt), "score": b.score,
                "src_text": " ".join(src.sentences[i].text for i in b.src),
@@ -53,6 +64,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
     p.add_argument("--format", default="beads", help=f"output format: {', '.join(FORMATTERS)} (default beads)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
+    p.add_argument("--lang-codes", choices=("bcp47", "omegat", "trados"), default="bcp47",
+                   help="TMX output: language codes for the CAT tool (default: bcp47)")
+    p.add_argument("--min-score", type=float, default=None, metavar="X",
+                   help="TMX output: leave out beads with a confidence below X")
     p.set_defaults(func=handler)
 
 
@@ -66,29 +82,30 @@ def handler(args: argparse.Namespace) -> int:
     formatter = FORMATTERS.get(args.format)
     if formatter is None:
         raise InputError(f"unknown format {args.format!r}; use one of: {', '.join(FORMATTERS)}")
-    from aligner.align import align
-    from aligner.embed import embed
+    from aligner import pipeline
+    from aligner.cli._progress import progress_bars
+    from aligner.embed import get_encoder
 
     src = _read(args.src, args.src_lang, args.presplit)
     tgt = _read(args.tgt, args.tgt_lang, args.presplit)
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if done == 0:
-            print(f"aligner: {stage} ...", file=sys.stderr)
-
-    a = align(src.texts, tgt.texts, embed=embed, mode=args.mode, src_lang=src.lang, tgt_lang=tgt.lang,
-              progress=progress)
+    for doc in (src, tgt):
+        pipeline.check_language(doc)
+    encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
+    with progress_bars() as progress:
+        embedded = pipeline.embed_documents([src, tgt], encoder, progress=progress)
+        [result] = pipeline.align_documents([src, tgt], embedded, [(0, 1)], encoder=encoder,
+                                            mode=args.mode, progress=progress)
+    a = result.alignment
     print(f"aligner: mode {a.info['mode_reason']}", file=sys.stderr)
+    options = OutputOptions(lang_codes=args.lang_codes, min_score=args.min_score)
     if args.output:
         tmp = args.output + ".part"
         try:
             with open(tmp, "w", encoding="utf-8") as fh:
-                formatter(a, src, tgt, fh)
-            import os
-
+                formatter(a, src, tgt, fh, options)
             os.replace(tmp, args.output)
         except OSError as exc:
             raise InputError(f"cannot write {args.output}: {exc}") from exc
     else:
-        formatter(a, src, tgt, sys.stdout)
+        formatter(a, src, tgt, sys.stdout, options)
     return 0

@@ -22,16 +22,18 @@ from tmx.validate import validate
 from tmx.write import write_alignment_tmx
 
 
-def format_tmx(alignment: Alignment, src: Document, tgt: Document, out: TextIO) -> None:
-    """``aligner align --format tmx``: a bilingual TMX 1.4b of the pair, BCP-47 codes."""
+def format_tmx(alignment: Alignment, src: Document, tgt: Document, out: TextIO,
+               options: align_cli.OutputOptions = align_cli.OutputOptions()) -> None:
+    """``aligner align --format tmx``: a bilingual TMX 1.4b of the pair."""
+    kwargs = {"lang_codes": options.lang_codes, "min_score": options.min_score}
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()
-        write_alignment_tmx(buffer, alignment, src, tgt)
+        write_alignment_tmx(buffer, alignment, src, tgt, **kwargs)
         buffer.flush()
         return
     data = io.BytesIO()
-    write_alignment_tmx(data, alignment, src, tgt)
+    write_alignment_tmx(data, alignment, src, tgt, **kwargs)
     out.write(data.getvalue().decode("utf-8"))
 
 
