@@ -235,6 +235,7 @@ def _kept_beads(
         used_src[a_i] = used_tgt[a_j] = True
 
     means = _doc_means(src_vecs, tgt_vecs)
+    mutual_pairs = set(zip(cand.i[mut].tolist(), cand.j[mut].tolist()))
     lengths = _LengthModel.fit(src_texts, tgt_texts, anchors)
     stretches = _anchor_stretches(anchors)
     in_stretch = np.zeros(len(cand.i), dtype=bool)
@@ -251,6 +252,10 @@ def _kept_beads(
             src = tuple(i0 + x for x in b.src)
             tgt = tuple(j0 + y for y in b.tgt)
             bead = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, keep, lengths)
+            if bead is not None and len(bead.src) == 1 == len(bead.tgt) and (bead.src[0], bead.tgt[0]) not in mutual_pairs:
+                # An on-topic sentence whose own partner is missing lands next to the
+                # neighbour's partner in the DP; only a mutual best pair is trusted.
+                bead = None
             if bead is not None and not used_src[list(bead.src)].any() and not used_tgt[list(bead.tgt)].any():
                 beads.append(bead)
                 used_src[list(bead.src)] = True
