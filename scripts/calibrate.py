@@ -13,6 +13,7 @@ fit was over-confident on tl-ne and under-confident on ne-en. Prints the coeffic
 table per language pair (predicted confidence vs observed precision).
 
     python scripts/calibrate.py            # fit and print
+    python scripts/calibrate.py --lengths  # length-ratio statistics for the length guard
 """
 
 from __future__ import annotations
@@ -103,7 +104,21 @@ def collect(seed: int = 0) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray
     return data
 
 
+def length_stats() -> None:
+    """Mean and sd of log(target chars / source chars) over true FLORES dev pairs (LENGTH_LOG_RATIO),
+    and how far in sd the furthest pair lies (LENGTH_Z must exceed it)."""
+    rows = [k for k, _ in enumerate(_lines(EVAL / "flores" / "dev" / f"{FLORES['en']}.dev")) if k not in BAD_NE]
+    text = {lang: _lines(EVAL / "flores" / "dev" / f"{code}.dev") for lang, code in FLORES.items()}
+    for s, t in PAIRS:
+        lr = np.log(np.array([len(text[t][k]) / len(text[s][k]) for k in rows]))
+        z = np.abs(lr - lr.mean()) / lr.std()
+        print(f"{s}-{t}: pairs {len(rows)}  mean {lr.mean():.3f}  sd {lr.std():.3f}  furthest {z.max():.1f} sd")
+
+
 def main() -> int:
+    if "--lengths" in sys.argv:
+        length_stats()
+        return 0
     data = collect()
     x = np.vstack([d[0] for d in data.values()])
     y = np.concatenate([d[1] for d in data.values()])

@@ -139,3 +139,33 @@ def test_every_sentence_in_exactly_one_bead(n: int, m: int, seed: int, shared: f
     beads = _run(src, tgt)
     _check_cover(beads, n, m)
     assert beads == _run(src, tgt)  # deterministic
+
+
+def _long_texts(n: int, word: str, size: int) -> list[str]:
+    return [f"{word} {i:03d} " + "x" * size for i in range(n)]
+
+
+def test_a_sentence_is_not_paired_with_a_heading() -> None:
+    rng = np.random.default_rng(8)
+    v = _sentences(30, rng)
+    src = _long_texts(30, "pangungusap", 100)
+    tgt = _long_texts(30, "sentence", 80)
+    tgt[5] = "The Revolution"  # same vector, but a heading no translation of src[5] could be
+    beads = align_comparable(src, tgt, v, _translate(v, rng, 0.05), src_lang="tl", tgt_lang="en")
+    pairs = {(b.src, b.tgt) for b in beads if not b.is_gap}
+    assert ((5,), (5,)) not in pairs
+    assert len(pairs) == 29
+
+
+def test_loosely_related_documents_need_a_fact_beside_the_vectors() -> None:
+    # One topic, each sentence its own direction: unrelated pairs all sit at cosine 0.8.
+    both = _unit(np.hstack([np.full((80, 1), 0.8 ** 0.5), 0.2 ** 0.5 * np.eye(80)]))
+    src, tgt = both[:40], both[40:].copy()
+    tgt[7] = src[12]  # the only pair the vectors are sure of
+    st_, tt_ = _long_texts(40, "pangungusap", 60), _long_texts(40, "sentence", 50)
+    beads = align_comparable(st_, tt_, src, tgt, src_lang="tl", tgt_lang="en")
+    assert [b for b in beads if not b.is_gap] == []  # a lone vector match may be chance
+    st_[12] += " noong 1902"
+    tt_[7] += " in 1902"
+    beads = align_comparable(st_, tt_, src, tgt, src_lang="tl", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in beads if not b.is_gap] == [((12,), (7,))]

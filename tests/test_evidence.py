@@ -79,3 +79,21 @@ def test_dates_agree_across_languages_and_word_orders() -> None:
 def test_month_names_alone_are_not_names() -> None:
     a, b = ev.facts(["Manipestong Oktubre"]), ev.facts(["The October Revolution"])
     assert ev.shared_names(a, b, 0, 0) == 0
+
+
+def test_a_multi_word_name_is_one_fact() -> None:
+    a = ev.facts(["Binasa niya sina Hegel, Ludwig Feuerbach, at Aristoteles"])
+    b = ev.facts(["See Engels, Ludwig Feuerbach and the End of Classical German Philosophy"])
+    assert ev.shared_names(a, b, 0, 0) == 2  # two words...
+    assert ev.shared_name_units(a, b, 0, 0) == 1  # ...one person
+    c = ev.facts(["Dmitry Pisarev, Nikolay Dobrolyubov"])
+    d = ev.facts(["द्रोब्रोल्युबोभ र पिसारेभ"])
+    assert ev.shared_name_units(c, d, 0, 0) == 2  # separated by a word: two people
+
+
+def test_a_day_month_date_counts_twice_and_its_day_not_again() -> None:
+    a = ev.facts(["Lenin died on 21 January."])
+    b = ev.facts(["सन् १९२४ जनवरी २१ मा"])
+    assert ev.shared_numbers(a, b, 0, 0) == 2.0
+    c, d = ev.facts(["noong 1902"]), ev.facts(["as far back as 1902"])
+    assert ev.shared_numbers(c, d, 0, 0) == 1.0

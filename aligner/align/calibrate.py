@@ -49,3 +49,28 @@ def confidence(
     out = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
     out = np.where((m <= 0) | (c <= 0), 0.0, out)
     return out.astype(np.float64)
+
+
+# Mean and standard deviation of log(target chars / source chars) over the
+# true FLORES dev pairs (992), by language pair (scripts/calibrate.py --lengths).
+LENGTH_LOG_RATIO: dict[tuple[str, str], tuple[float, float]] = {
+    ("tl", "en"): (-0.227, 0.127),
+    ("ne", "en"): (0.037, 0.143),
+    ("tl", "ne"): (-0.264, 0.158),
+}
+# No FLORES dev true pair lies further than 6 standard deviations from its pair's mean
+# (the furthest is 5.5, tl-en); a sentence paired with a heading lies 7-12 away.
+LENGTH_Z = 6.0
+LENGTH_SD_UNKNOWN = max(sd for _, sd in LENGTH_LOG_RATIO.values())
+
+
+def length_log_ratio(src_lang: str | None, tgt_lang: str | None) -> tuple[float, float] | None:
+    """(mean, sd) of the log length ratio for this pair in either direction, None if unmeasured."""
+    if (src_lang, tgt_lang) in LENGTH_LOG_RATIO:
+        return LENGTH_LOG_RATIO[(src_lang, tgt_lang)]  # type: ignore[index]
+    if (tgt_lang, src_lang) in LENGTH_LOG_RATIO:
+        mu, sd = LENGTH_LOG_RATIO[(tgt_lang, src_lang)]  # type: ignore[index]
+        return -mu, sd
+    if src_lang is not None and src_lang == tgt_lang:
+        return 0.0, LENGTH_SD_UNKNOWN
+    return None

@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from aligner.align import evidence as ev
-from aligner.align.calibrate import BACKGROUND_SIM, confidence
+from aligner.align.calibrate import BACKGROUND_SIM, LENGTH_SD_UNKNOWN, LENGTH_Z, confidence, length_log_ratio
 from aligner.align.parallel import align_block
 from aligner.align.scoring import side_mean
 from aligner.types import Bead
@@ -37,6 +37,8 @@ MAX_PARALLEL_GAP = 12  # longest stretch between anchors still treated as locall
 MERGE_SLACK = 0.01  # cosine a many-to-one bead may lose against its best 1-1 part
 MERGE_LENGTH_GAIN = 0.25  # |log length ratio| a many-to-one bead must improve on its best 1-1 part
 _BLOCK_ROWS = 256
+MIN_SURE_SHARE = 0.05  # share of the smaller side in vector-sure pairs below which documents are loosely related
+CORROBORATED_VECTOR_CONF = 0.7  # vector confidence that one shared fact may confirm (calibration bin)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class Candidates:
     conf: np.ndarray
     mutual: np.ndarray  # bool: i's best j and j's best i agree
     vector_conf: np.ndarray  # confidence from the vectors alone, before any evidence
+    facts: np.ndarray  # shared distinctive numbers + names (0 when evidence is off)
 
 
 def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) -> np.ndarray:
@@ -106,6 +109,7 @@ def mine(
     src_vecs: np.ndarray, tgt_vecs: np.ndarray, k: int = K_NEIGHBOURS, *,
     src_texts: Sequence[str] | None = None, tgt_texts: Sequence[str] | None = None,
     signals: Signals = NO_SIGNALS, embed: EmbedFn | None = None,
+    src_lang: str | None = None, tgt_lang: str | None = None,
 ) -> tuple[Candidates, Neighbourhood, Neighbourhood]:
     """Ratio-margin candidates in both directions, with mutual-best flags.
 
@@ -128,16 +132,19 @@ def mine(
     cos = np.einsum("ij,ij->i", src_vecs[ci], tgt_vecs[cj]).astype(np.float64)
     denom_s, denom_t = fwd.mean[ci], bwd.mean[cj]
     margin = ratio_margin(cos, denom_s, denom_t)
+    if src_texts is not None and tgt_texts is not None:
+        # A pair whose lengths no translation shows (a sentence and a heading) is no candidate.
+        margin = np.where(_length_fits(src_texts, tgt_texts, ci, cj, margin, cos, src_lang, tgt_lang), margin, 0.0)
     vector_conf = confidence(margin, cos)
+    nums = np.zeros(len(ci))
+    nams = np.zeros(len(ci))
     if use_text:
         # Evidence may only lift pairs the vectors already relate a little.
-        live = np.flatnonzero((cos > 0) & (confidence(margin, cos) >= ev.EVIDENCE_FLOOR))
-        nums = np.zeros(len(ci))
-        nams = np.zeros(len(ci))
+        live = np.flatnonzero((cos > 0) & (vector_conf >= ev.EVIDENCE_FLOOR))
         for p in live.tolist():
             i, j = int(ci[p]), int(cj[p])
             nums[p] = ev.shared_numbers(sf, tf, i, j) if signals.numbers else 0
-            nams[p] = ev.shared_names(sf, tf, i, j) if signals.names else 0
+            nams[p] = ev.shared_name_units(sf, tf, i, j) if signals.names else 0
         if signals.clauses and embed is not None:
             # Only undecided pairs that are some sentence's best guess: clauses cost tokens.
             pos = np.arange(len(ci))
@@ -155,7 +162,30 @@ def mine(
     best_for_tgt = _argbest(cj, margin, m)
     pos = np.arange(len(ci))
     mutual = (best_for_src[ci] == pos) & (best_for_tgt[cj] == pos) & (cos > 0)
-    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf), fwd, bwd
+    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams), fwd, bwd
+
+
+def _length_fits(
+    src_texts: Sequence[str], tgt_texts: Sequence[str], ci: np.ndarray, cj: np.ndarray,
+    margin: np.ndarray, cos: np.ndarray, src_lang: str | None, tgt_lang: str | None,
+) -> np.ndarray:
+    """Whether each pair's log character-length ratio lies within LENGTH_Z standard
+    deviations of what translations of this language pair show (measured on FLORES).
+
+    For an unmeasured pair the mean comes from the pairs the vectors are sure of,
+    if there are enough of them; otherwise nothing is rejected.
+    """
+    sl = np.array([max(len(src_texts[i]), 1) for i in ci.tolist()], dtype=np.float64)
+    tl = np.array([max(len(tgt_texts[j]), 1) for j in cj.tolist()], dtype=np.float64)
+    lr = np.log(tl / sl)
+    stats = length_log_ratio(src_lang, tgt_lang)
+    if stats is None:
+        sure = confidence(margin, cos) >= ANCHOR_CONF
+        if sure.sum() < 5:
+            return np.ones(len(ci), dtype=bool)
+        stats = (float(np.median(lr[sure])), LENGTH_SD_UNKNOWN)
+    mu, sd = stats
+    return np.abs(lr - mu) <= LENGTH_Z * sd
 
 
 def _argbest(group: np.ndarray, score: np.ndarray, size: int) -> np.ndarray:
@@ -206,7 +236,7 @@ def align_comparable(
     if n == 0 or m == 0:
         return cover([], n, m, np.ones(n), np.ones(m))
     cand, pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep,
-                              isolated=isolated, anchor=anchor, signals=signals)
+                              isolated=isolated, anchor=anchor, signals=signals, src_lang=src_lang, tgt_lang=tgt_lang)
     # A gap is as sure as the sentence's best candidate is poor.
     best_src = np.zeros(n)
     best_tgt = np.zeros(m)
@@ -218,11 +248,13 @@ def align_comparable(
 def _kept_beads(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
     *, embed: EmbedFn | None, keep: float, isolated: float, anchor: float, signals: Signals,
+    src_lang: str | None = None, tgt_lang: str | None = None,
 ) -> tuple[Candidates, list[Bead]]:
     n, m = len(src_texts), len(tgt_texts)
     src_vecs = np.asarray(src_vecs, dtype=np.float32)
     tgt_vecs = np.asarray(tgt_vecs, dtype=np.float32)
-    cand, fwd, bwd = mine(src_vecs, tgt_vecs, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals, embed=embed)
+    cand, fwd, bwd = mine(src_vecs, tgt_vecs, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals, embed=embed,
+                          src_lang=src_lang, tgt_lang=tgt_lang)
     mut = np.flatnonzero(cand.mutual)
     sure = mut[cand.conf[mut] >= anchor]
     anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
@@ -271,7 +303,40 @@ def _kept_beads(
             used_src[i] = used_tgt[j] = True
     if signals.neighbours:
         beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, keep)
+    if _loosely_related(cand, n, m):
+        beads = _corroborated(cand, beads)
     return cand, beads
+
+
+def _loosely_related(cand: Candidates, n: int, m: int) -> bool:
+    """Whether the vectors alone are sure of too few pairs to show the documents share text.
+
+    Translations sharing a section give dozens of vector-sure pairs (hundreds
+    on the FLORES scenarios); documents that only share a topic give zero or
+    one, and then that one is as likely a coincidence of n x m comparisons.
+    The need grows with the documents, as the chance of such a coincidence does.
+    """
+    need = max(1, int(np.ceil(MIN_SURE_SHARE * min(n, m))))
+    return int((cand.mutual & (cand.vector_conf >= ANCHOR_CONF)).sum()) < need
+
+
+def _corroborated(cand: Candidates, beads: list[Bead]) -> list[Bead]:
+    """In loosely related documents a pair needs two independent signals.
+
+    Either two shared facts (numbers, dates, names), or one fact and vectors
+    that are already likely right on their own. A single shared year or name
+    is what on-topic text shares anyway; vectors alone are not enough either.
+    """
+    at = {(int(i), int(j)): p for p, (i, j) in enumerate(zip(cand.i, cand.j))}
+    out = []
+    for b in beads:
+        p = at.get((b.src[0], b.tgt[0])) if len(b.src) == 1 == len(b.tgt) else None
+        if p is None:
+            continue
+        f, v = float(cand.facts[p]), float(cand.vector_conf[p])
+        if f >= 2 or (f >= 1 and v >= CORROBORATED_VECTOR_CONF):
+            out.append(b)
+    return out
 
 
 def _neighbour_pass(

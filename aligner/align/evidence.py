@@ -123,11 +123,20 @@ def _deva_key(word: str) -> str:
 
 def names(text: str) -> frozenset[str]:
     """Phonetic keys of the words that may be names: every Devanagari word, capitalised Latin words."""
-    keys = {_deva_key(w) for w in _DEVA_WORD.findall(text) if w not in _DEVA_MONTHS}
-    for w in _LATIN_WORD.findall(text):
+    return frozenset(k for k, _, _ in name_spans(text))
+
+
+def name_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(key, start, end) of every word that may be a name, in text order."""
+    out = []
+    for m in _DEVA_WORD.finditer(text):
+        if m.group() not in _DEVA_MONTHS:
+            out.append((_deva_key(m.group()), m.start(), m.end()))
+    for m in _LATIN_WORD.finditer(text):
+        w = m.group()
         if w[0].isupper() and w.lower() not in _LATIN_STOP and not _DEVA_WORD.match(w):
-            keys.add(_ascii_key(w))
-    return frozenset(k for k in keys if len(k) >= 4)
+            out.append((_ascii_key(w), m.start(), m.end()))
+    return tuple(sorted(x for x in out if len(x[0]) >= 4))
 
 
 @lru_cache(maxsize=262144)
@@ -158,12 +167,15 @@ class SideFacts:
     names: tuple[frozenset[str], ...]
     common_numbers: frozenset[str]
     common_names: frozenset[str]
+    texts: tuple[str, ...] = ()
+    spans: tuple[tuple[tuple[str, int, int], ...], ...] = ()
 
 
 def facts(texts: Sequence[str]) -> SideFacts:
     nums = tuple(numbers(t) for t in texts)
-    nams = tuple(names(t) for t in texts)
-    return SideFacts(nums, nams, _common(nums), _common(nams))
+    spans = tuple(tuple(sorted(name_spans(t), key=lambda x: x[1])) for t in texts)
+    nams = tuple(frozenset(k for k, _, _ in sp) for sp in spans)
+    return SideFacts(nums, nams, _common(nums), _common(nams), tuple(texts), spans)
 
 
 def _common(sets: Sequence[frozenset[str]]) -> frozenset[str]:
@@ -175,9 +187,12 @@ def _common(sets: Sequence[frozenset[str]]) -> frozenset[str]:
 
 
 def shared_numbers(a: SideFacts, b: SideFacts, i: int, j: int) -> float:
-    """Shared distinctive numbers; a two- or three-digit one counts half, a year or a date fully."""
+    """Shared distinctive numbers: a two- or three-digit one counts half, a year fully, and a
+    day-month date twice (it names one day, not a period; its day is not counted again)."""
     shared = (a.numbers[i] - a.common_numbers) & (b.numbers[j] - b.common_numbers)
-    return sum(1.0 if "/" in x or len(x.replace(".", "")) >= 4 else 0.5 for x in shared)
+    days = {x.split("/")[0] for x in shared if "/" in x}
+    return sum(2.0 if "/" in x else 1.0 if len(x.replace(".", "")) >= 4 else 0.5
+               for x in shared if x not in days)
 
 
 def shared_names(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
@@ -185,6 +200,28 @@ def shared_names(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
     left = a.names[i] - a.common_names
     right = b.names[j] - b.common_names
     return sum(1 for x in left if any(keys_match(x, y) for y in right))
+
+
+def shared_name_units(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
+    """Shared names counted as people or places, not words: matched words separated by
+    white space only ("Ludwig Feuerbach") are one name. The smaller count of the two sides."""
+    left = a.names[i] - a.common_names
+    right = b.names[j] - b.common_names
+    hit_l = {x for x in left if any(keys_match(x, y) for y in right)}
+    hit_r = {y for y in right if any(keys_match(x, y) for x in hit_l)}
+    return min(_units(a.texts[i], a.spans[i], hit_l), _units(b.texts[j], b.spans[j], hit_r))
+
+
+def _units(text: str, spans: Sequence[tuple[str, int, int]], hit: set[str]) -> int:
+    units, last_end = 0, None
+    for key, start, end in spans:
+        if key not in hit:
+            last_end = None
+            continue
+        if last_end is None or text[last_end:start].strip():
+            units += 1
+        last_end = end
+    return units
 
 
 def number_candidates(a: SideFacts, b: SideFacts) -> list[tuple[int, int]]:
