@@ -27,7 +27,8 @@ def run(out: Path, cache: Path) -> tuple[float, str]:
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"aligner run failed ({proc.returncode}):\n{proc.stderr}")
-    return elapsed, proc.stderr.strip().splitlines()[-1]
+    status = [ln for ln in proc.stderr.splitlines() if "documents," in ln]
+    return elapsed, status[-1] if status else "?"
 
 
 def main() -> None:

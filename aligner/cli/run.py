@@ -110,7 +110,7 @@ def handler(args: argparse.Namespace) -> int:
     n = result.embedded.embedded_texts
     warm = "warm run: every sentence came from the cache" if n == 0 else f"embedded {n} new sentences"
     err.print(f"{warm}; {len(documents)} documents, {len(result.pairs)} pairs in {elapsed:.1f} s; "
-              f"wrote {args.out}{os.sep}")
+              f"wrote {args.out}{os.sep}", soft_wrap=True)
     if not args.no_gaps and result.pairs:
         _show_gaps(result, args.collapse)
     return 0
