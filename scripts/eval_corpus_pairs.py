@@ -11,6 +11,11 @@ its kept pairs are printed to be read.
 
     python scripts/eval_corpus_pairs.py             # ablation + kept pairs with all signals
     python scripts/eval_corpus_pairs.py --no-pairs  # ablation only
+
+A second table switches off each precision guard of comparable mode in turn
+(the length-ratio check and the corroboration asked of loosely related
+documents) over all five document pairs; the PDF pairs have no gold, so
+their kept pairs are only counted.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from aligner.align import comparable  # noqa: E402
 from aligner.align.comparable import ALL_SIGNALS, NO_SIGNALS, Signals, align_comparable  # noqa: E402
 from aligner.ingest import read_document  # noqa: E402
 from corpus_embed import embed_lines  # noqa: E402
@@ -115,6 +121,23 @@ def main() -> int:
             p = right / len(got) if got else 1.0
             r = right / max(max_matching(g["equivalent"]), 1)
             cells.append(f"{'':7}{len(got):4d} {right:5d} {rel:3d} {wrong:5d} {p:5.2f} {r:5.2f}")
+        print(f"{name:18} " + "  ".join(cells))
+    print("\nGuards: kept / right / related / wrong per document pair (PDF: kept only)")
+    guards = [("all guards", {}), ("- length ratio", {"LENGTH_Z": 1e9}), ("- loose-document", {"_loosely_related": lambda *a: False}),
+              ("- both", {"LENGTH_Z": 1e9, "_loosely_related": lambda *a: False})]
+    print(f"{'guards':18} " + "  ".join(f"{a}-{b:3}" .ljust(16) for a, b in GOLD_PAIRS + OTHER_PAIRS))
+    for name, patch in guards:
+        saved = {k: getattr(comparable, k) for k in patch}
+        for k, v in patch.items():
+            setattr(comparable, k, v)
+        cells = []
+        for a, b in GOLD_PAIRS + OTHER_PAIRS:
+            g = gold.get((a, b), {"equivalent": set(), "related": set()})
+            got = {(x.src[0], x.tgt[0]) if len(x.src) == 1 == len(x.tgt) else (x.src, x.tgt) for x in kept(docs, a, b, ALL_SIGNALS)}
+            right, rel = len(got & g["equivalent"]), len(got & g["related"])
+            cells.append((f"{len(got)}/{right}/{rel}/{len(got) - right - rel}" if (a, b) in gold else f"{len(got)}").ljust(16))
+        for k, v in saved.items():
+            setattr(comparable, k, v)
         print(f"{name:18} " + "  ".join(cells))
     if args.no_pairs:
         return 0
