@@ -22,3 +22,13 @@ def test_calibration_is_explicit_and_replaceable() -> None:
     flat = Calibration(bias=0.0, w_margin=0.0, w_cos=0.0)
     assert np.allclose(confidence(np.array([1.1, 1.3]), calibration=flat), 0.5)
     assert DEFAULT.w_margin > 0
+
+
+def test_length_statistics_are_found_whatever_the_code_spelling() -> None:
+    from aligner.align.calibrate import length_log_ratio
+
+    mu, sd = length_log_ratio("tl", "en")
+    assert length_log_ratio("tgl_Latn", "en-US") == (mu, sd)
+    assert length_log_ratio("en", "tl") == (-mu, sd)  # the other direction flips the mean
+    assert length_log_ratio("de", "fr") is None
+    assert length_log_ratio("de", "de")[0] == 0.0

@@ -64,8 +64,20 @@ LENGTH_Z = 6.0
 LENGTH_SD_UNKNOWN = max(sd for _, sd in LENGTH_LOG_RATIO.values())
 
 
+_LANG_ALIASES = {"tgl": "tl", "fil": "tl", "npi": "ne", "nep": "ne", "eng": "en"}
+
+
+def _lang(code: str | None) -> str | None:
+    """"en-US", "tgl_Latn", "NE" -> the two-letter code the table uses."""
+    if code is None:
+        return None
+    base = code.replace("_", "-").split("-")[0].lower()
+    return _LANG_ALIASES.get(base, base)
+
+
 def length_log_ratio(src_lang: str | None, tgt_lang: str | None) -> tuple[float, float] | None:
     """(mean, sd) of the log length ratio for this pair in either direction, None if unmeasured."""
+    src_lang, tgt_lang = _lang(src_lang), _lang(tgt_lang)
     if (src_lang, tgt_lang) in LENGTH_LOG_RATIO:
         return LENGTH_LOG_RATIO[(src_lang, tgt_lang)]  # type: ignore[index]
     if (tgt_lang, src_lang) in LENGTH_LOG_RATIO:
