@@ -20,7 +20,7 @@ from pathlib import Path
 from aligner.errors import InputError
 from aligner.langid import detect
 from aligner.segment import split_sentences
-from aligner.types import Document, Sentence, SourceKind, UnitKind
+from aligner.types import Document, Sentence, UnitKind
 
 KINDS: tuple[str, ...] = ("wiki", "pdf", "text")
 

@@ -1,7 +1,7 @@
 import subprocess
 import sys
 
-from aligner.cli import build_parser, main
+from aligner.cli import build_parser
 from aligner.errors import AlignerError, InputError
 
 

@@ -1,7 +1,6 @@
 import codecs
 import subprocess
 import sys
-import textwrap
 
 import pytest
 

@@ -23,7 +23,7 @@ from aligner.align.parallel import (
     align_block_detailed,
     mutual_best,
 )
-from aligner.align.scoring import ScoreParams, center, count_tokens, side_mean
+from aligner.align.scoring import ScoreParams, center, count_tokens, side_means
 from aligner.errors import ConfigError, EncoderError, InputError
 from aligner.types import Alignment, Bead
 
@@ -108,7 +108,7 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
     if progress:
         progress("align", 0, 1)
     t1 = time.perf_counter()
-    smean, tmean = _means(src_vecs, tgt_vecs)
+    smean, tmean = side_means(src_vecs, tgt_vecs)
     info: dict = {}
     if n == 0 or m == 0:
         used, reason = ("parallel" if mode == "auto" else mode), "one side is empty: everything is a gap"
@@ -182,19 +182,6 @@ def _check(vecs: np.ndarray, n: int, what: str) -> np.ndarray:
     if vecs.ndim != 2 or vecs.shape[0] != n:
         raise InputError(f"{what} vectors have shape {vecs.shape}, expected {n} rows, one per sentence")
     return vecs
-
-
-def _means(sv: np.ndarray, tv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    d = sv.shape[1] if sv.size else (tv.shape[1] if tv.size else 0)
-    if sv.size == 0 or tv.size == 0:
-        z = np.zeros(d, dtype=np.float32)
-        return z, z
-    ms, mt = side_mean(sv), side_mean(tv)
-    if not ms.any() or not mt.any():
-        both = side_mean(np.concatenate([sv, tv]))
-        ms = ms if ms.any() else both
-        mt = mt if mt.any() else both
-    return ms, mt
 
 
 def normalise_beads(beads: Sequence[Bead], n: int, m: int) -> list[Bead]:

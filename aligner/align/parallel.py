@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from aligner.align.scoring import ScoreParams, center, confidence, count_tokens, length_ratio, side_mean
+from aligner.align.scoring import ScoreParams, center, confidence, count_tokens, length_ratio, side_means
 from aligner.types import Bead
 
 FULL_SEARCH_CELLS = 9_000_000  # above n*m this, pass 1 searches a band around a sampled skeleton
@@ -336,7 +336,7 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
     sv = np.asarray(src_vecs, dtype=np.float32)
     tv = np.asarray(tgt_vecs, dtype=np.float32)
     if src_mean is None or tgt_mean is None:
-        src_mean, tgt_mean = _block_means(sv, tv)
+        src_mean, tgt_mean = side_means(sv, tv)
     src = center(sv, np.asarray(src_mean, dtype=np.float32))
     tgt = center(tv, np.asarray(tgt_mean, dtype=np.float32))
     sp = opts.score
@@ -442,15 +442,6 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
     return BlockResult(beads, tokens, int(ai.size))
 
 
-def _block_means(sv: np.ndarray, tv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ms, mt = side_mean(sv), side_mean(tv)
-    if not ms.any() or not mt.any():
-        both = side_mean(np.concatenate([sv, tv]))
-        ms = ms if ms.any() else both
-        mt = mt if mt.any() else both
-    return ms, mt
-
-
 def _embed_rows(embed, texts: list[str], mean: np.ndarray) -> np.ndarray:
     if not texts:
         return np.zeros((0, mean.shape[0]), dtype=np.float32)
@@ -480,7 +471,7 @@ def _walk(path: np.ndarray, sa: np.ndarray, sb: np.ndarray):
 def _gap_confidence(beads: list[Bead], src, tgt, lo, hi, sp: ScoreParams) -> list[Bead]:
     """A gap is as sure as its sentence's best match in the window is poor."""
     out = []
-    n, m = src.shape[0], tgt.shape[0]
+    n = src.shape[0]
     for bead in beads:
         if bead.src and bead.tgt:
             out.append(bead)

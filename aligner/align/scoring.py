@@ -51,6 +51,16 @@ def side_mean(vecs: np.ndarray) -> np.ndarray:
     return vecs[live].mean(axis=0).astype(np.float32)
 
 
+def side_means(sv: np.ndarray, tv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides' means; a side too short to trust borrows the pooled mean of both."""
+    ms, mt = side_mean(sv), side_mean(tv)
+    if (not ms.any() or not mt.any()) and sv.ndim == tv.ndim == 2 and sv.shape[1] == tv.shape[1]:
+        both = side_mean(np.concatenate([sv, tv]))
+        ms = ms if ms.any() else both
+        mt = mt if mt.any() else both
+    return ms, mt
+
+
 def center(vecs: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """Subtract ``mean`` and renormalise; rows that were zero (no text) stay zero."""
     vecs = np.asarray(vecs, dtype=np.float32)
