@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from aligner import __version__
+from aligner.atomic import atomic_open
 from aligner.errors import TmxError
 from tmx.langcodes import Preset, convert, to_bcp47
 from tmx.model import TranslationUnit, WriteStats
@@ -56,15 +56,8 @@ def _open_target(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Iterator[I
     target = Path(path_or_file)  # type: ignore[arg-type]
     if not target.parent.is_dir():
         raise TmxError(f"{target.parent}: the output folder does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(target, "wb") as f:
+        yield f
 
 
 def write_tmx(

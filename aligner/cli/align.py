@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from aligner.atomic import atomic_open
 from aligner.errors import InputError
 from aligner.evaluate import format_bead
 from aligner.types import Alignment, Document
@@ -99,11 +99,9 @@ def handler(args: argparse.Namespace) -> int:
     print(f"aligner: mode {a.info['mode_reason']}", file=sys.stderr)
     options = OutputOptions(lang_codes=args.lang_codes, min_score=args.min_score)
     if args.output:
-        tmp = args.output + ".part"
         try:
-            with open(tmp, "w", encoding="utf-8") as fh:
+            with atomic_open(args.output, "w") as fh:
                 formatter(a, src, tgt, fh, options)
-            os.replace(tmp, args.output)
         except OSError as exc:
             raise InputError(f"cannot write {args.output}: {exc}") from exc
     else:

@@ -4,12 +4,11 @@ cache or for tools that take external embeddings (vecalign and the like)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 
+from aligner.atomic import atomic_open
 from aligner.errors import InputError
 
 
@@ -54,14 +53,8 @@ def _save_atomic(path: Path, array) -> None:
     import numpy as np
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, array)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb") as f:
+        np.save(f, array)
 
 
 def handler(args: argparse.Namespace) -> int:

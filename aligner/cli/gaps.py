@@ -12,12 +12,12 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
 
+from aligner.atomic import atomic_open
 from aligner.cli._progress import ProgressFn, progress_bars
 from aligner.cli.render_gaps import render
 from aligner.errors import InputError
@@ -135,12 +135,6 @@ def format_report(
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _check_output(output: str | None) -> None:
     if output is not None and not Path(output).parent.is_dir():
         raise InputError(f"{output}: the folder {Path(output).parent} does not exist; create it first")
@@ -149,20 +143,10 @@ def _check_output(output: str | None) -> None:
 def _atomic_write(path: Path, text: str) -> None:
     _check_output(str(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write there ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with atomic_open(path, "w") as f:
             f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write there ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_report(
