@@ -20,7 +20,7 @@ from pathlib import Path
 from aligner import __version__
 from aligner.errors import InputError
 from aligner.pipeline import (
-    Embedded, PairResult, ProgressFn, Triple, align_documents, aligned_sets, check_alignment,
+    Embedded, PairResult, ProgressFn, Triple, align_documents, aligned_sets,
     check_documents, embed_documents, language_pairs, triangle,
 )
 from aligner.types import Document
@@ -125,8 +125,7 @@ def _replace_dir(tmp: Path, out_dir: Path) -> None:
 def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encoder=None,
             options: JobOptions = JobOptions(), progress: ProgressFn | None = None) -> JobResult:
     from aligner.embed import get_encoder
-    from tmx.multi import multilingual_tus
-    from tmx.write import alignment_tus, write_tmx
+    from tmx.write import alignment_tus, multilingual_tus, write_tmx
 
     check_documents(documents, distinct_languages=False)
     out_dir = Path(out_dir)
@@ -136,8 +135,6 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     embedded = embed_documents(documents, enc, progress=progress)
     results = align_documents(documents, embedded, pairs, encoder=enc, mode=options.mode,
                               progress=progress)
-    for r in results:
-        check_alignment(r.alignment)
     trios = triangles(documents, results)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aligner.errors import InputError
-from aligner.types import Alignment, Bead, Document
+from aligner.types import Alignment, Document
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -101,15 +101,15 @@ def embed_documents(documents: Sequence[Document], encoder=None, *,
     vectors = []
     for doc in documents:
         step = f"embedding {doc.name}"
-        seen = [0]
+        to_embed = [0]  # embed() reports how many texts missed the cache
 
-        def report(done: int, total: int, step: str = step, seen: list[int] = seen) -> None:
-            seen[0] = total
+        def report(done: int, total: int) -> None:
+            to_embed[0] = total
             if progress:
                 progress(step, done, total)
 
         vectors.append(embed(doc.texts, enc, progress=report))
-        missed += seen[0]
+        missed += to_embed[0]
     return Embedded(tuple(vectors), missed, time.perf_counter() - t0)
 
 
@@ -180,15 +180,7 @@ def triangle(ab: Alignment, ac: Alignment, bc: Alignment) -> list[Triple]:
     return out
 
 
-def check_alignment(alignment: Alignment) -> None:
-    """Conservation: every sentence of both sides sits in exactly one bead."""
-    src = sorted(i for b in alignment.beads for i in b.src)
-    tgt = sorted(j for b in alignment.beads for j in b.tgt)
-    if src != list(range(alignment.n_src)) or tgt != list(range(alignment.n_tgt)):
-        raise AssertionError("alignment does not cover every sentence exactly once")
-
-
 __all__ = [
-    "Bead", "Embedded", "PairResult", "Triple", "aligned_sets", "align_documents", "check_alignment",
+    "Embedded", "PairResult", "Triple", "aligned_sets", "align_documents",
     "check_documents", "embed_documents", "language_pairs", "triangle",
 ]

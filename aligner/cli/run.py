@@ -53,9 +53,6 @@ def load(args: argparse.Namespace):
             raise InputError("give documents or --manifest, not both")
         if args.lang and len(args.lang) != len(args.documents):
             raise InputError(f"--lang got {len(args.lang)} codes for {len(args.documents)} documents")
-        for d in args.documents:
-            if not Path(d).is_file():
-                raise InputError(f"{d}: no such file")
         return [read_document(d, lang=args.lang[k] if args.lang else None)
                 for k, d in enumerate(args.documents)]
     if args.lang:
@@ -68,7 +65,6 @@ def load(args: argparse.Namespace):
 
 
 def _summary(result, console: Console) -> None:
-    docs = result.documents
     table = Table(title="aligner run", title_justify="left")
     for col, just in (("pair", "left"), ("mode", "left"), ("source: aligned / sentences", "right"),
                       ("target: aligned / sentences", "right"), ("TUs", "right")):
@@ -86,7 +82,6 @@ def _summary(result, console: Console) -> None:
     console.print(table)
     for entry in result.report["multilingual"]:
         console.print(f"three-language TMX {entry['tmx']}: {entry['tus_written']} TUs agreed by all three pairs")
-    del docs
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -97,9 +92,6 @@ def handler(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     t0 = time.perf_counter()
     documents = load(args)
-    for doc in documents:
-        if not doc.sentences:
-            raise InputError(f"{doc.name}: no sentences found; is the file empty?")
     encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
     options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score)
     with progress_bars(err) as progress:
