@@ -11,6 +11,7 @@ from typing import TextIO
 
 from aligner.atomic import atomic_open
 from aligner.errors import InputError
+from tmx.langcodes import PRESETS
 from aligner.evaluate import format_bead
 from aligner.types import Alignment, Document
 
@@ -65,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", default="beads", help=f"output format: {', '.join(FORMATTERS)} (default beads)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
-    p.add_argument("--lang-codes", choices=("bcp47", "omegat", "trados"), default="bcp47",
+    p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
                    help="TMX output: language codes for the CAT tool (default: bcp47)")
     p.add_argument("--min-score", type=float, default=None, metavar="X",
                    help="TMX output: leave out beads with a confidence below X")

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from aligner.cli._progress import progress_bars
 from aligner.errors import InputError
+from tmx.langcodes import PRESETS
 
 DEFAULT_MANIFEST = Path("corpus") / "manifest.json"
 
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="out", metavar="DIR", help="output folder, replaced atomically (default: out)")
     p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
     p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
-    p.add_argument("--lang-codes", choices=("bcp47", "omegat", "trados"), default="bcp47",
+    p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
                    help="language codes written in the TMX files (default: bcp47)")
     p.add_argument("--min-score", type=float, default=None, metavar="X",
                    help="leave beads with a confidence below X out of the TMX files")
