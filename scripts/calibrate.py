@@ -14,6 +14,7 @@ table per language pair (predicted confidence vs observed precision).
 
     python scripts/calibrate.py            # fit and print
     python scripts/calibrate.py --lengths  # length-ratio statistics for the length guard
+    python scripts/calibrate.py --length-penalty  # margin a misfit length costs (LENGTH_RANK_PENALTY)
 """
 
 from __future__ import annotations
@@ -115,9 +116,46 @@ def length_stats() -> None:
         print(f"{s}-{t}: pairs {len(rows)}  mean {lr.mean():.3f}  sd {lr.std():.3f}  furthest {z.max():.1f} sd")
 
 
+def length_penalty(seed: int = 0) -> None:
+    """What a length beyond LENGTH_RANK_Z0 sd is worth in margin, from the same drop scenarios.
+
+    A logistic model over (margin - 1, excess sd) on every candidate with margin
+    > 0.99 (not only mutual pairs: the penalty decides between rivals); the
+    ratio of the two weights is the margin one sd of excess is worth.
+    """
+    from aligner.align.comparable import LENGTH_RANK_Z0, _length_z
+
+    rng = np.random.default_rng(seed)
+    tico = {l: _lines(EVAL / "tico19" / "test" / f"tico19-test.{c}", TICO_LINES) for l, c in TICO.items()}
+    flores = {l: _lines(EVAL / "flores" / "dev" / f"{c}.dev") for l, c in FLORES.items()}
+    good = np.array([i for i in range(len(flores["en"])) if i not in BAD_NE])
+    xs, ys = [], []
+    for s, t in PAIRS:
+        for text, rows, step in ((tico, np.arange(TICO_LINES), 200), (flores, good, 250)):
+            sv, tv = embed_lines(text[s]), embed_lines(text[t])
+            for frac in (0.2, 0.4, 0.65):
+                for chunk in range(0, len(rows), step):
+                    part = rows[chunk : chunk + step]
+                    si = part[drop_runs(len(part), frac, rng)]
+                    ti = part[drop_runs(len(part), frac, rng)]
+                    cand, _, _ = mine(sv[si], tv[ti])
+                    z = _length_z([text[s][k] for k in si], [text[t][k] for k in ti], cand.i, cand.j, s, t)
+                    live = cand.margin > 0.99
+                    excess = np.maximum(np.abs(z[live]) - LENGTH_RANK_Z0, 0.0)
+                    xs.append(np.stack([cand.margin[live] - 1.0, excess], axis=1))
+                    ys.append((si[cand.i[live]] == ti[cand.j[live]]).astype(np.float64))
+    x, y = np.vstack(xs), np.concatenate(ys)
+    w = fit_logistic(x, y)
+    print(f"candidates: {len(y)}  true: {int(y.sum())}  weights: bias {w[0]:.3f} margin {w[1]:.2f} excess {w[2]:.3f}")
+    print(f"margin per sd of excess length: {-w[2] / w[1]:.4f}")
+
+
 def main() -> int:
     if "--lengths" in sys.argv:
         length_stats()
+        return 0
+    if "--length-penalty" in sys.argv:
+        length_penalty()
         return 0
     data = collect()
     x = np.vstack([d[0] for d in data.values()])

@@ -39,6 +39,16 @@ MERGE_LENGTH_GAIN = 0.25  # |log length ratio| a many-to-one bead must improve o
 _BLOCK_ROWS = 256
 MIN_SURE_SHARE = 0.05  # share of the smaller side in vector-sure pairs below which documents are loosely related
 CORROBORATED_VECTOR_CONF = 0.7  # vector confidence that one shared fact may confirm (calibration bin)
+# A stand-alone pair whose length and local order agree needs only this confidence, and its
+# |length z-score| must be within LENGTH_AGREE_Z (~87% of true FLORES pairs): both chosen
+# on held-out TICO-19 scenarios by scripts/tune_comparable.py, not on the FLORES ones.
+LENGTH_AGREED_CONF = 0.75
+LENGTH_AGREE_Z = 1.5
+# Choosing each sentence's best partner, a length ratio further than LENGTH_RANK_Z0 standard
+# deviations from translations' (about 2% of true FLORES pairs) costs this much margin per
+# unit: the logistic weight ratio fitted by scripts/calibrate.py --length-penalty.
+LENGTH_RANK_PENALTY = 0.013
+LENGTH_RANK_Z0 = 2.5
 
 
 @dataclass(frozen=True)
@@ -158,11 +168,54 @@ def mine(
                 margin[todo] = np.maximum(margin[todo], cm)
         margin = margin + ev.bonus(nums, nams)
     conf = confidence(margin, cos)
-    best_for_src = _argbest(ci, margin, n)
-    best_for_tgt = _argbest(cj, margin, m)
-    pos = np.arange(len(ci))
-    mutual = (best_for_src[ci] == pos) & (best_for_tgt[cj] == pos) & (cos > 0)
+    mutual = _mutual(ci, cj, margin, cos, n, m)
+    if LENGTH_RANK_PENALTY and src_texts is not None and tgt_texts is not None:
+        z = _length_z(src_texts, tgt_texts, ci, cj, src_lang, tgt_lang)
+        if z is not None:
+            excess = np.maximum(np.abs(z) - LENGTH_RANK_Z0, 0.0)
+            pos = np.arange(len(ci))
+            mutual = (_best_fitting(ci, margin, excess, n)[ci] == pos) \
+                & (_best_fitting(cj, margin, excess, m)[cj] == pos) & (cos > 0)
     return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams), fwd, bwd
+
+
+def _mutual(ci: np.ndarray, cj: np.ndarray, score: np.ndarray, cos: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Whether each candidate is both its source's and its target's best by score."""
+    pos = np.arange(len(ci))
+    return (_argbest(ci, score, n)[ci] == pos) & (_argbest(cj, score, m)[cj] == pos) & (cos > 0)
+
+
+def _best_fitting(group: np.ndarray, margin: np.ndarray, excess: np.ndarray, size: int) -> np.ndarray:
+    """Each sentence's best partner, where length may overturn a near tie.
+
+    If the best by margin has a length no translation shows (excess standard
+    deviations beyond LENGTH_RANK_Z0), a rival whose length fits wins when it
+    is within LENGTH_RANK_PENALTY margin per unit of that excess. Only a
+    fitting rival may win: between two misfits length says nothing, and loose
+    equivalents in real comparable text (one side adds a clause) are misfits.
+    """
+    best = _argbest(group, margin, size)
+    fit = _argbest(group, np.where(excess == 0, margin, -np.inf), size)
+    has = (best >= 0) & (fit >= 0)
+    has[has] = excess[fit[has]] == 0
+    b, f = best[has], fit[has]
+    swap = (excess[b] > 0) & (margin[f] >= margin[b] - LENGTH_RANK_PENALTY * excess[b])
+    out = best.copy()
+    out[np.flatnonzero(has)[swap]] = f[swap]
+    return out
+
+
+def _length_z(
+    src_texts: Sequence[str], tgt_texts: Sequence[str], ci: np.ndarray, cj: np.ndarray,
+    src_lang: str | None, tgt_lang: str | None,
+) -> np.ndarray | None:
+    """Each pair's log length ratio in standard deviations from this language pair's translations."""
+    stats = length_log_ratio(src_lang, tgt_lang)
+    if stats is None:
+        return None
+    sl = np.array([max(len(src_texts[i]), 1) for i in ci.tolist()], dtype=np.float64)
+    tl = np.array([max(len(tgt_texts[j]), 1) for j in cj.tolist()], dtype=np.float64)
+    return (np.log(tl / sl) - stats[0]) / stats[1]
 
 
 def _length_fits(
@@ -301,11 +354,52 @@ def _kept_beads(
         if c >= (keep if in_stretch[p] else isolated) and not used_src[i] and not used_tgt[j]:
             beads.append(Bead((i,), (j,), c))
             used_src[i] = used_tgt[j] = True
+    beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, src_texts, tgt_texts,
+                            src_lang, tgt_lang, min(isolated, LENGTH_AGREED_CONF))
     if signals.neighbours:
         beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, keep)
     if _loosely_related(cand, n, m):
         beads = _corroborated(cand, beads)
     return cand, beads
+
+
+def _length_agreed(
+    cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
+    fwd: Neighbourhood, bwd: Neighbourhood, src_texts: Sequence[str], tgt_texts: Sequence[str],
+    src_lang: str | None, tgt_lang: str | None, floor: float,
+) -> list[Bead]:
+    """Stand-alone pairs under the isolated threshold that three further checks agree on.
+
+    A pair in a moved section has no anchor around it, so it must stand on its
+    own; the margin alone is not enough there, but evidence the margin does
+    not use is: a length ratio typical of this language pair's translations
+    (Gale-Church's signal), being the best by plain cosine in both directions
+    too (the margin's k-NN mean can flatter a pair that is only one of several
+    close matches), and no kept pair within the neighbour window whose order it
+    contradicts (an on-topic sentence confused with its neighbour's partner
+    crosses that neighbour's pair).
+    """
+    z_all = _length_z(src_texts, tgt_texts, cand.i, cand.j, src_lang, tgt_lang)
+    if z_all is None:
+        return []
+    kept_at = [(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)]
+    out: list[Bead] = []
+    order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
+    for p in order:
+        i, j, c = int(cand.i[p]), int(cand.j[p]), float(cand.conf[p])
+        if c < floor or used_src[i] or used_tgt[j]:
+            continue
+        if abs(z_all[p]) > LENGTH_AGREE_Z:
+            continue
+        if fwd.idx[i, 0] != j or bwd.idx[j, 0] != i:
+            continue
+        if any(abs(a - i) <= NEIGHBOUR_WINDOW and abs(b - j) <= NEIGHBOUR_WINDOW and (a - i) * (b - j) < 0
+               for a, b in kept_at):
+            continue
+        out.append(Bead((i,), (j,), c))
+        used_src[i] = used_tgt[j] = True
+        kept_at.append((i, j))
+    return out
 
 
 def _loosely_related(cand: Candidates, n: int, m: int) -> bool:
