@@ -23,47 +23,37 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def test_translation_length_wins_a_near_tie_for_one_target() -> None:
-    src = _onto(12)
-    tgt = _onto(12, offset=20)
-    tgt[0] = 0.51 * src[0] + 0.49 * src[1]  # src 0 is a hair closer than src 1
-    src, tgt = _unit(src), _unit(tgt)
-    src_texts = ["p" * 100 for _ in range(12)]
-    tgt_texts = ["s" * 80 for _ in range(12)]
-    src_texts[0] = "p" * 210  # tl-en: a target this much shorter is 4 SD from translations
-    args = dict(src_texts=src_texts, tgt_texts=tgt_texts, signals=C.NO_SIGNALS, src_lang="tl", tgt_lang="en")
-    cand, _, _ = C.mine(src, tgt, **args)
-    mutual = {(int(i), int(j)) for i, j, m in zip(cand.i, cand.j, cand.mutual) if m}
-    assert (1, 0) in mutual and (0, 0) not in mutual
-
-
-def test_between_two_misfits_length_does_not_decide() -> None:
-    """Loose equivalents (one side adds a clause) are misfits too: only a fitting rival may win."""
+def _near_tie_mutual(src0_len: int, src1_len: int) -> set[tuple[int, int]]:
+    """Target 0 is a mix of sources 0 and 1, source 0 a hair closer (margin 1.097 vs 1.093);
+    every target is 80 characters, so at tl-en statistics a 100-character source fits and a
+    210-character one lies about 5.8 sd out."""
     src = _onto(12)
     tgt = _onto(12, offset=20)
     tgt[0] = 0.51 * src[0] + 0.49 * src[1]
     src, tgt = _unit(src), _unit(tgt)
     src_texts = ["p" * 100 for _ in range(12)]
-    src_texts[0] = "p" * 210
-    src_texts[1] = "p" * 180  # also further than LENGTH_RANK_Z0 sd, though less so
+    src_texts[0], src_texts[1] = "p" * src0_len, "p" * src1_len
     cand, _, _ = C.mine(src, tgt, src_texts=src_texts, tgt_texts=["s" * 80] * 12, signals=C.NO_SIGNALS,
                         src_lang="tl", tgt_lang="en")
-    mutual = {(int(i), int(j)) for i, j, m in zip(cand.i, cand.j, cand.mutual) if m}
+    return {(int(i), int(j)) for i, j, m in zip(cand.i, cand.j, cand.mutual) if m}
+
+
+def test_translation_length_wins_a_near_tie_for_one_target() -> None:
+    mutual = _near_tie_mutual(210, 100)
+    assert (1, 0) in mutual and (0, 0) not in mutual
+
+
+def test_between_two_misfits_length_does_not_decide() -> None:
+    """Loose equivalents (one side adds a clause) are misfits too: only a fitting rival may win.
+    Source 1 at 180 characters lies about 4.6 sd out, less than source 0."""
+    mutual = _near_tie_mutual(210, 180)
     assert (0, 0) in mutual and (1, 0) not in mutual
 
 
 def test_without_the_length_penalty_the_margin_alone_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(C, "LENGTH_RANK_PENALTY", 0.0)
-    src = _onto(12)
-    tgt = _onto(12, offset=20)
-    tgt[0] = 0.51 * src[0] + 0.49 * src[1]
-    src, tgt = _unit(src), _unit(tgt)
-    src_texts = ["p" * 100 for _ in range(12)]
-    src_texts[0] = "p" * 210
-    cand, _, _ = C.mine(src, tgt, src_texts=src_texts, tgt_texts=["s" * 80] * 12, signals=C.NO_SIGNALS,
-                        src_lang="tl", tgt_lang="en")
-    mutual = {(int(i), int(j)) for i, j, m in zip(cand.i, cand.j, cand.mutual) if m}
-    assert (0, 0) in mutual
+    mutual = _near_tie_mutual(210, 100)
+    assert (0, 0) in mutual and (1, 0) not in mutual
 
 
 def _moved_pair_docs(tgt_len_of_moved: int) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
