@@ -363,6 +363,13 @@ def _kept_beads(
     return cand, beads
 
 
+# Offsets (di, dj) at which a kept pair would cross a pair within the neighbour window.
+_CROSSING = tuple(
+    (di, dj) for di in range(-NEIGHBOUR_WINDOW, NEIGHBOUR_WINDOW + 1) for dj in range(-NEIGHBOUR_WINDOW, NEIGHBOUR_WINDOW + 1)
+    if di * dj < 0
+)
+
+
 def _length_agreed(
     cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
     fwd: Neighbourhood, bwd: Neighbourhood, src_texts: Sequence[str], tgt_texts: Sequence[str],
@@ -382,7 +389,7 @@ def _length_agreed(
     z_all = _length_z(src_texts, tgt_texts, cand.i, cand.j, src_lang, tgt_lang)
     if z_all is None:
         return []
-    kept_at = [(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)]
+    kept_at = {(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)}
     out: list[Bead] = []
     order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
     for p in order:
@@ -393,12 +400,11 @@ def _length_agreed(
             continue
         if fwd.idx[i, 0] != j or bwd.idx[j, 0] != i:
             continue
-        if any(abs(a - i) <= NEIGHBOUR_WINDOW and abs(b - j) <= NEIGHBOUR_WINDOW and (a - i) * (b - j) < 0
-               for a, b in kept_at):
+        if any((i + di, j + dj) in kept_at for di, dj in _CROSSING):
             continue
         out.append(Bead((i,), (j,), c))
         used_src[i] = used_tgt[j] = True
-        kept_at.append((i, j))
+        kept_at.add((i, j))
     return out
 
 
