@@ -15,6 +15,7 @@ table per language pair (predicted confidence vs observed precision).
     python scripts/calibrate.py            # fit and print
     python scripts/calibrate.py --lengths  # length-ratio statistics for the length guard
     python scripts/calibrate.py --length-penalty  # margin a misfit length costs (LENGTH_RANK_PENALTY)
+    python scripts/calibrate.py --evidence  # what shared numbers/names add beside the margin in translated text
 """
 
 from __future__ import annotations
@@ -116,20 +117,12 @@ def length_stats() -> None:
         print(f"{s}-{t}: pairs {len(rows)}  mean {lr.mean():.3f}  sd {lr.std():.3f}  furthest {z.max():.1f} sd")
 
 
-def length_penalty(seed: int = 0) -> None:
-    """What a length beyond LENGTH_RANK_Z0 sd is worth in margin, from the same drop scenarios.
-
-    A logistic model over (margin - 1, excess sd) on every candidate with margin
-    > 0.99 (not only mutual pairs: the penalty decides between rivals); the
-    ratio of the two weights is the margin one sd of excess is worth.
-    """
-    from aligner.align.comparable import LENGTH_RANK_Z0, _length_z
-
+def _drop_candidates(seed: int = 0):
+    """Every drop scenario of collect() again, yielding (src texts, tgt texts, labels-able ids, candidates)."""
     rng = np.random.default_rng(seed)
     tico = {l: _lines(EVAL / "tico19" / "test" / f"tico19-test.{c}", TICO_LINES) for l, c in TICO.items()}
     flores = {l: _lines(EVAL / "flores" / "dev" / f"{c}.dev") for l, c in FLORES.items()}
     good = np.array([i for i in range(len(flores["en"])) if i not in BAD_NE])
-    xs, ys = [], []
     for s, t in PAIRS:
         for text, rows, step in ((tico, np.arange(TICO_LINES), 200), (flores, good, 250)):
             sv, tv = embed_lines(text[s]), embed_lines(text[t])
@@ -139,15 +132,56 @@ def length_penalty(seed: int = 0) -> None:
                     si = part[drop_runs(len(part), frac, rng)]
                     ti = part[drop_runs(len(part), frac, rng)]
                     cand, _, _ = mine(sv[si], tv[ti])
-                    z = _length_z([text[s][k] for k in si], [text[t][k] for k in ti], cand.i, cand.j, s, t)
-                    live = cand.margin > 0.99
-                    excess = np.maximum(np.abs(z[live]) - LENGTH_RANK_Z0, 0.0)
-                    xs.append(np.stack([cand.margin[live] - 1.0, excess], axis=1))
-                    ys.append((si[cand.i[live]] == ti[cand.j[live]]).astype(np.float64))
+                    yield (s, t), [text[s][k] for k in si], [text[t][k] for k in ti], si, ti, cand
+
+
+def _margin_worth(xs: list[np.ndarray], ys: list[np.ndarray], names: list[str]) -> None:
+    """Fit a logistic over (margin - 1, features...) and print each feature's worth in margin."""
     x, y = np.vstack(xs), np.concatenate(ys)
     w = fit_logistic(x, y)
-    print(f"candidates: {len(y)}  true: {int(y.sum())}  weights: bias {w[0]:.3f} margin {w[1]:.2f} excess {w[2]:.3f}")
-    print(f"margin per sd of excess length: {-w[2] / w[1]:.4f}")
+    print(f"candidates: {len(y)}  true: {int(y.sum())}  weights: " + " ".join(
+        f"{n} {v:.3f}" for n, v in zip(["bias", "margin"] + names, w)))
+    for n, v in zip(names, w[2:]):
+        print(f"margin worth of one unit of {n}: {v / w[1]:+.4f}")
+
+
+def length_penalty() -> None:
+    """What a length beyond LENGTH_RANK_Z0 sd is worth in margin, from the same drop scenarios.
+
+    A logistic model over (margin - 1, excess sd) on every candidate with margin
+    > 0.99 (not only mutual pairs: the penalty decides between rivals); the
+    ratio of the two weights is the margin one sd of excess is worth.
+    """
+    from aligner.align.comparable import LENGTH_RANK_Z0, _length_z
+
+    xs, ys = [], []
+    for (s, t), src, tgt, si, ti, cand in _drop_candidates():
+        z = _length_z(src, tgt, cand.i, cand.j, s, t)
+        live = cand.margin > 0.99
+        excess = np.maximum(np.abs(z[live]) - LENGTH_RANK_Z0, 0.0)
+        xs.append(np.stack([cand.margin[live] - 1.0, excess], axis=1))
+        ys.append((si[cand.i[live]] == ti[cand.j[live]]).astype(np.float64))
+    _margin_worth(xs, ys, ["excess sd"])
+
+
+def evidence_worth() -> None:
+    """What shared numbers and names are worth beside the margin in documents that share translated text.
+
+    The same drop scenarios (translations with on-topic neighbours): every
+    candidate the evidence could lift (vector confidence >= EVIDENCE_FLOOR),
+    features as comparable mode counts them (at most two of each).
+    """
+    from aligner.align import evidence as ev
+
+    xs, ys = [], []
+    for _, src, tgt, si, ti, cand in _drop_candidates():
+        live = np.flatnonzero((cand.vector_conf >= ev.EVIDENCE_FLOOR) & (cand.cos > 0))
+        sf, tf = ev.facts(src), ev.facts(tgt)
+        nums = [ev.shared_numbers(sf, tf, int(cand.i[p]), int(cand.j[p])) for p in live]
+        names = [ev.shared_name_units(sf, tf, int(cand.i[p]), int(cand.j[p])) for p in live]
+        xs.append(np.stack([cand.margin[live] - 1.0, np.minimum(nums, 2), np.minimum(names, 2)], axis=1))
+        ys.append((si[cand.i[live]] == ti[cand.j[live]]).astype(np.float64))
+    _margin_worth(xs, ys, ["shared numbers", "shared names"])
 
 
 def main() -> int:
@@ -156,6 +190,9 @@ def main() -> int:
         return 0
     if "--length-penalty" in sys.argv:
         length_penalty()
+        return 0
+    if "--evidence" in sys.argv:
+        evidence_worth()
         return 0
     data = collect()
     x = np.vstack([d[0] for d in data.values()])

@@ -169,3 +169,36 @@ def test_loosely_related_documents_need_a_fact_beside_the_vectors() -> None:
     tt_[7] += " in 1902"
     beads = align_comparable(st_, tt_, src, tgt, src_lang="tl", tgt_lang="en")
     assert [(b.src, b.tgt) for b in beads if not b.is_gap] == [((12,), (7,))]
+
+
+def _facts_docs(identical: int) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """40 on-topic sentences a side (cosine 0.8), the first `identical` pairs the same vector,
+    and (30, 33) a little closer (0.82) with two shared distinctive numbers."""
+    both = _unit(np.hstack([np.full((80, 1), 0.8 ** 0.5), 0.2 ** 0.5 * np.eye(80)]))
+    src, tgt = both[:40], both[40:].copy()
+    tgt[:identical] = src[:identical]
+    tgt[33] = _unit(src[30] * 0.1 + tgt[33] * 0.9)
+    st_, tt_ = _long_texts(40, "pangungusap", 60), _long_texts(40, "sentence", 50)
+    st_[30] += " noong 1902 at 1917"
+    tt_[33] += " in 1902 and 1917"
+    return st_, tt_, src, tgt
+
+
+def _pair(cand, i: int, j: int) -> int:
+    return int(np.flatnonzero((cand.i == i) & (cand.j == j))[0])
+
+
+def test_shared_facts_lift_a_pair_only_in_loosely_related_documents() -> None:
+    """Where documents share translated text the vectors already carry the numbers; the bonus
+    would only lift on-topic neighbours. Loose equivalents need it."""
+    from aligner.align.comparable import ALL_SIGNALS
+
+    for identical, loose in ((0, True), (20, False)):
+        st_, tt_, sv, tv = _facts_docs(identical)
+        cand, _, _ = mine(sv, tv, src_texts=st_, tgt_texts=tt_, signals=ALL_SIGNALS, src_lang="tl", tgt_lang="en")
+        p = _pair(cand, 30, 33)
+        assert cand.loose is loose
+        if loose:
+            assert cand.facts[p] == 2 and cand.conf[p] > cand.vector_conf[p] + 0.2
+        else:
+            assert cand.conf[p] == cand.vector_conf[p]

@@ -107,7 +107,8 @@ class Candidates:
     conf: np.ndarray
     mutual: np.ndarray  # bool: i's best j and j's best i agree
     vector_conf: np.ndarray  # confidence from the vectors alone, before any evidence
-    facts: np.ndarray  # shared distinctive numbers + names (0 when evidence is off)
+    facts: np.ndarray  # shared distinctive numbers + names (0 when evidence is off or not needed)
+    loose: bool = False  # too few vector-sure pairs to show shared text (see _too_few_sure)
 
 
 def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) -> np.ndarray:
@@ -146,9 +147,14 @@ def mine(
         # A pair whose lengths no translation shows (a sentence and a heading) is no candidate.
         margin = np.where(_length_fits(src_texts, tgt_texts, ci, cj, margin, cos, src_lang, tgt_lang), margin, 0.0)
     vector_conf = confidence(margin, cos)
+    loose = _too_few_sure(_mutual(ci, cj, margin, cos, n, m), vector_conf, n, m)
     nums = np.zeros(len(ci))
     nams = np.zeros(len(ci))
-    if use_text:
+    if use_text and loose:
+        # Evidence is for loose equivalents. Where the documents share translated
+        # text the vectors already carry the shared numbers and names: fitted on
+        # the calibration scenarios beside the margin, they are worth ~0 margin
+        # (scripts/calibrate.py --evidence), and they lift on-topic neighbours.
         # Evidence may only lift pairs the vectors already relate a little.
         live = np.flatnonzero((cos > 0) & (vector_conf >= ev.EVIDENCE_FLOOR))
         for p in live.tolist():
@@ -176,7 +182,7 @@ def mine(
             pos = np.arange(len(ci))
             mutual = (_best_fitting(ci, margin, excess, n)[ci] == pos) \
                 & (_best_fitting(cj, margin, excess, m)[cj] == pos) & (cos > 0)
-    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams), fwd, bwd
+    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams, loose), fwd, bwd
 
 
 def _mutual(ci: np.ndarray, cj: np.ndarray, score: np.ndarray, cos: np.ndarray, n: int, m: int) -> np.ndarray:
@@ -409,6 +415,11 @@ def _length_agreed(
 
 
 def _loosely_related(cand: Candidates, n: int, m: int) -> bool:
+    """Whether the kept pairs must be corroborated (decided once, in mine())."""
+    return cand.loose
+
+
+def _too_few_sure(mutual: np.ndarray, vector_conf: np.ndarray, n: int, m: int) -> bool:
     """Whether the vectors alone are sure of too few pairs to show the documents share text.
 
     Translations sharing a section give dozens of vector-sure pairs (hundreds
@@ -417,7 +428,7 @@ def _loosely_related(cand: Candidates, n: int, m: int) -> bool:
     The need grows with the documents, as the chance of such a coincidence does.
     """
     need = max(1, int(np.ceil(MIN_SURE_SHARE * min(n, m))))
-    return int((cand.mutual & (cand.vector_conf >= ANCHOR_CONF)).sum()) < need
+    return int((mutual & (vector_conf >= ANCHOR_CONF)).sum()) < need
 
 
 def _corroborated(cand: Candidates, beads: list[Bead]) -> list[Bead]:
