@@ -108,6 +108,27 @@ def test_knn_is_blockwise_and_matches_dense_top_k() -> None:
     assert np.allclose(nb.sims, -np.sort(-dense, axis=1)[:, :4], atol=1e-6)
 
 
+@given(st.integers(1, 9), st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_knn_ties_are_ordered_by_index_and_short_sides_padded(m: int, seed: int) -> None:
+    """Rounded vectors make many exact ties; the order must be (similarity desc, index asc)."""
+    rng = np.random.default_rng(seed)
+    a = np.round(rng.normal(size=(7, 4)), 0).astype(np.float32)
+    b = np.round(rng.normal(size=(m, 4)), 0).astype(np.float32)
+    nb = knn(a, b, 4)
+    dense = a @ b.T
+    kk = min(4, m)
+    for r in range(len(a)):
+        want = sorted(range(m), key=lambda j: (-dense[r, j], j))[:kk]
+        assert nb.idx[r].tolist() == want
+        assert nb.sims[r].tolist() == [dense[r, j] for j in want]
+    # padding: the mean counts the missing neighbours at BACKGROUND_SIM
+    from aligner.align.calibrate import BACKGROUND_SIM
+
+    top = -np.sort(-dense, axis=1)[:, :kk]
+    assert np.allclose(nb.mean, (top.sum(axis=1) + (4 - kk) * BACKGROUND_SIM) / 4)
+
+
 def test_mutual_best_is_symmetric() -> None:
     rng = np.random.default_rng(7)
     a = _sentences(20, rng)
