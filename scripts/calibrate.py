@@ -55,18 +55,6 @@ def drop_runs(n: int, frac: float, rng: np.random.Generator) -> np.ndarray:
     return keep
 
 
-def scenario(src_rows: np.ndarray, tgt_rows: np.ndarray, sv: np.ndarray, tv: np.ndarray,
-             frac: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features (margin-1, cos) and labels of mutual best pairs after dropping runs on both sides."""
-    ks, kt = drop_runs(len(src_rows), frac, rng), drop_runs(len(tgt_rows), frac, rng)
-    s_ids, t_ids = src_rows[ks], tgt_rows[kt]
-    cand, _, _ = mine(sv[s_ids], tv[t_ids])
-    mut = np.flatnonzero(cand.mutual)
-    feats = np.stack([cand.margin[mut] - 1.0, cand.cos[mut]], axis=1)
-    labels = (s_ids[cand.i[mut]] == t_ids[cand.j[mut]]).astype(np.float64)
-    return feats, labels, s_ids
-
-
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> np.ndarray:
     """Newton-Raphson for [bias, weights...]; tiny L2 keeps separable data finite."""
     X = np.hstack([np.ones((len(x), 1)), x])
@@ -80,30 +68,14 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50
 
 
 def collect(seed: int = 0) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(seed)
-    tico = {l: _lines(EVAL / "tico19" / "test" / f"tico19-test.{c}", TICO_LINES) for l, c in TICO.items()}
-    flores = {l: _lines(EVAL / "flores" / "dev" / f"{c}.dev") for l, c in FLORES.items()}
-    tv = {l: embed_lines(t) for l, t in tico.items()}
-    fv = {l: embed_lines(t) for l, t in flores.items()}
-    data = {}
-    for s, t in PAIRS:
-        xs, ys = [], []
-        rows = np.arange(TICO_LINES)
-        for frac in (0.2, 0.4, 0.65):
-            for chunk in range(0, TICO_LINES, 200):
-                part = rows[chunk : chunk + 200]
-                x, y, _ = scenario(part, part, tv[s], tv[t], frac, rng)
-                xs.append(x)
-                ys.append(y)
-        good = np.array([i for i in range(len(flores["en"])) if i not in BAD_NE])
-        for frac in (0.2, 0.4, 0.65):
-            for chunk in range(0, len(good), 250):
-                part = good[chunk : chunk + 250]
-                x, y, _ = scenario(part, part, fv[s], fv[t], frac, rng)
-                xs.append(x)
-                ys.append(y)
-        data[(s, t)] = (np.vstack(xs), np.concatenate(ys))
-    return data
+    """Features (margin - 1, cos) and labels of the mutual best pairs of every drop scenario, by pair."""
+    parts: dict[tuple[str, str], tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for pair, _, _, si, ti, cand in _drop_candidates(seed):
+        mut = np.flatnonzero(cand.mutual)
+        xs, ys = parts.setdefault(pair, ([], []))
+        xs.append(np.stack([cand.margin[mut] - 1.0, cand.cos[mut]], axis=1))
+        ys.append((si[cand.i[mut]] == ti[cand.j[mut]]).astype(np.float64))
+    return {pair: (np.vstack(xs), np.concatenate(ys)) for pair, (xs, ys) in parts.items()}
 
 
 def length_stats() -> None:
@@ -118,7 +90,11 @@ def length_stats() -> None:
 
 
 def _drop_candidates(seed: int = 0):
-    """Every drop scenario of collect() again, yielding (src texts, tgt texts, labels-able ids, candidates)."""
+    """Every drop scenario: runs of 1-4 lines dropped from each side of a TICO-19 or FLORES chunk.
+
+    Yields ((src, tgt) languages, kept source texts, kept target texts, their
+    row ids (equal ids = a true pair), the mined candidates).
+    """
     rng = np.random.default_rng(seed)
     tico = {l: _lines(EVAL / "tico19" / "test" / f"tico19-test.{c}", TICO_LINES) for l, c in TICO.items()}
     flores = {l: _lines(EVAL / "flores" / "dev" / f"{c}.dev") for l, c in FLORES.items()}
@@ -152,11 +128,11 @@ def length_penalty() -> None:
     > 0.99 (not only mutual pairs: the penalty decides between rivals); the
     ratio of the two weights is the margin one sd of excess is worth.
     """
-    from aligner.align.comparable import LENGTH_RANK_Z0, _length_z
+    from aligner.align.comparable import LENGTH_RANK_Z0, _length_z, _log_length_ratio
 
     xs, ys = [], []
     for (s, t), src, tgt, si, ti, cand in _drop_candidates():
-        z = _length_z(src, tgt, cand.i, cand.j, s, t)
+        z = _length_z(_log_length_ratio(src, tgt, cand.i, cand.j), s, t)
         live = cand.margin > 0.99
         excess = np.maximum(np.abs(z[live]) - LENGTH_RANK_Z0, 0.0)
         xs.append(np.stack([cand.margin[live] - 1.0, excess], axis=1))

@@ -132,6 +132,7 @@ class Candidates:
     vector_conf: np.ndarray  # confidence from the vectors alone, before any evidence
     facts: np.ndarray  # shared distinctive numbers + names (0 when evidence is off or not needed)
     loose: bool = False  # too few vector-sure pairs to show shared text (see _too_few_sure)
+    length_z: np.ndarray | None = None  # log length ratio in sd from translations; None if unmeasured
 
 
 def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) -> np.ndarray:
@@ -166,9 +167,12 @@ def mine(
     cos = np.einsum("ij,ij->i", src_vecs[ci], tgt_vecs[cj]).astype(np.float64)
     denom_s, denom_t = fwd.mean[ci], bwd.mean[cj]
     margin = ratio_margin(cos, denom_s, denom_t)
+    z = None
     if src_texts is not None and tgt_texts is not None:
+        lr = _log_length_ratio(src_texts, tgt_texts, ci, cj)
+        z = _length_z(lr, src_lang, tgt_lang)
         # A pair whose lengths no translation shows (a sentence and a heading) is no candidate.
-        margin = np.where(_length_fits(src_texts, tgt_texts, ci, cj, margin, cos, src_lang, tgt_lang), margin, 0.0)
+        margin = np.where(_length_fits(lr, margin, cos, src_lang, tgt_lang), margin, 0.0)
     vector_conf = confidence(margin, cos)
     loose = _too_few_sure(_mutual(ci, cj, margin, cos, n, m), vector_conf, n, m)
     nums = np.zeros(len(ci))
@@ -197,21 +201,25 @@ def mine(
                 margin[todo] = np.maximum(margin[todo], cm)
         margin = margin + ev.bonus(nums, nams)
     conf = confidence(margin, cos)
-    mutual = _mutual(ci, cj, margin, cos, n, m)
-    if LENGTH_RANK_PENALTY and src_texts is not None and tgt_texts is not None:
-        z = _length_z(src_texts, tgt_texts, ci, cj, src_lang, tgt_lang)
-        if z is not None:
-            excess = np.maximum(np.abs(z) - LENGTH_RANK_Z0, 0.0)
-            pos = np.arange(len(ci))
-            mutual = (_best_fitting(ci, margin, excess, n)[ci] == pos) \
-                & (_best_fitting(cj, margin, excess, m)[cj] == pos) & (cos > 0)
-    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams, loose), fwd, bwd
+    excess = None
+    if LENGTH_RANK_PENALTY and z is not None:
+        excess = np.maximum(np.abs(z) - LENGTH_RANK_Z0, 0.0)
+    mutual = _mutual(ci, cj, margin, cos, n, m, excess)
+    return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams, loose, z), fwd, bwd
 
 
-def _mutual(ci: np.ndarray, cj: np.ndarray, score: np.ndarray, cos: np.ndarray, n: int, m: int) -> np.ndarray:
-    """Whether each candidate is both its source's and its target's best by score."""
+def _mutual(
+    ci: np.ndarray, cj: np.ndarray, margin: np.ndarray, cos: np.ndarray, n: int, m: int,
+    excess: np.ndarray | None = None,
+) -> np.ndarray:
+    """Whether each candidate is both its source's and its target's best partner
+    (by margin, or by _best_fitting when length excesses are given)."""
+    if excess is None:
+        best_src, best_tgt = _argbest(ci, margin, n), _argbest(cj, margin, m)
+    else:
+        best_src, best_tgt = _best_fitting(ci, margin, excess, n), _best_fitting(cj, margin, excess, m)
     pos = np.arange(len(ci))
-    return (_argbest(ci, score, n)[ci] == pos) & (_argbest(cj, score, m)[cj] == pos) & (cos > 0)
+    return (best_src[ci] == pos) & (best_tgt[cj] == pos) & (cos > 0)
 
 
 def _best_fitting(group: np.ndarray, margin: np.ndarray, excess: np.ndarray, size: int) -> np.ndarray:
@@ -234,22 +242,25 @@ def _best_fitting(group: np.ndarray, margin: np.ndarray, excess: np.ndarray, siz
     return out
 
 
-def _length_z(
-    src_texts: Sequence[str], tgt_texts: Sequence[str], ci: np.ndarray, cj: np.ndarray,
-    src_lang: str | None, tgt_lang: str | None,
-) -> np.ndarray | None:
+def _log_length_ratio(
+    src_texts: Sequence[str], tgt_texts: Sequence[str], ci: np.ndarray, cj: np.ndarray
+) -> np.ndarray:
+    """log(target chars / source chars) of each pair."""
+    sl = np.array([max(len(src_texts[i]), 1) for i in ci.tolist()], dtype=np.float64)
+    tl = np.array([max(len(tgt_texts[j]), 1) for j in cj.tolist()], dtype=np.float64)
+    return np.log(tl / sl)
+
+
+def _length_z(lr: np.ndarray, src_lang: str | None, tgt_lang: str | None) -> np.ndarray | None:
     """Each pair's log length ratio in standard deviations from this language pair's translations."""
     stats = length_log_ratio(src_lang, tgt_lang)
     if stats is None:
         return None
-    sl = np.array([max(len(src_texts[i]), 1) for i in ci.tolist()], dtype=np.float64)
-    tl = np.array([max(len(tgt_texts[j]), 1) for j in cj.tolist()], dtype=np.float64)
-    return (np.log(tl / sl) - stats[0]) / stats[1]
+    return (lr - stats[0]) / stats[1]
 
 
 def _length_fits(
-    src_texts: Sequence[str], tgt_texts: Sequence[str], ci: np.ndarray, cj: np.ndarray,
-    margin: np.ndarray, cos: np.ndarray, src_lang: str | None, tgt_lang: str | None,
+    lr: np.ndarray, margin: np.ndarray, cos: np.ndarray, src_lang: str | None, tgt_lang: str | None
 ) -> np.ndarray:
     """Whether each pair's log character-length ratio lies within LENGTH_Z standard
     deviations of what translations of this language pair show (measured on FLORES).
@@ -257,14 +268,11 @@ def _length_fits(
     For an unmeasured pair the mean comes from the pairs the vectors are sure of,
     if there are enough of them; otherwise nothing is rejected.
     """
-    sl = np.array([max(len(src_texts[i]), 1) for i in ci.tolist()], dtype=np.float64)
-    tl = np.array([max(len(tgt_texts[j]), 1) for j in cj.tolist()], dtype=np.float64)
-    lr = np.log(tl / sl)
     stats = length_log_ratio(src_lang, tgt_lang)
     if stats is None:
         sure = confidence(margin, cos) >= ANCHOR_CONF
         if sure.sum() < 5:
-            return np.ones(len(ci), dtype=bool)
+            return np.ones(len(lr), dtype=bool)
         stats = (float(np.median(lr[sure])), LENGTH_SD_UNKNOWN)
     mu, sd = stats
     return np.abs(lr - mu) <= LENGTH_Z * sd
@@ -383,11 +391,10 @@ def _kept_beads(
         if c >= (keep if in_stretch[p] else isolated) and not used_src[i] and not used_tgt[j]:
             beads.append(Bead((i,), (j,), c))
             used_src[i] = used_tgt[j] = True
-    beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, src_texts, tgt_texts,
-                            src_lang, tgt_lang, min(isolated, LENGTH_AGREED_CONF))
+    beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, min(isolated, LENGTH_AGREED_CONF))
     if signals.neighbours:
         beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, keep)
-    if _loosely_related(cand, n, m):
+    if _loosely_related(cand):
         beads = _corroborated(cand, beads)
     return cand, beads
 
@@ -401,8 +408,7 @@ _CROSSING = tuple(
 
 def _length_agreed(
     cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
-    fwd: Neighbourhood, bwd: Neighbourhood, src_texts: Sequence[str], tgt_texts: Sequence[str],
-    src_lang: str | None, tgt_lang: str | None, floor: float,
+    fwd: Neighbourhood, bwd: Neighbourhood, floor: float,
 ) -> list[Bead]:
     """Stand-alone pairs under the isolated threshold that three further checks agree on.
 
@@ -415,7 +421,7 @@ def _length_agreed(
     contradicts (an on-topic sentence confused with its neighbour's partner
     crosses that neighbour's pair).
     """
-    z_all = _length_z(src_texts, tgt_texts, cand.i, cand.j, src_lang, tgt_lang)
+    z_all = cand.length_z
     if z_all is None:
         return []
     kept_at = {(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)}
@@ -437,7 +443,7 @@ def _length_agreed(
     return out
 
 
-def _loosely_related(cand: Candidates, n: int, m: int) -> bool:
+def _loosely_related(cand: Candidates) -> bool:
     """Whether the kept pairs must be corroborated (decided once, in mine())."""
     return cand.loose
 
