@@ -46,9 +46,8 @@ class Scenario:
 
 
 def load_lines(lang: str, data: str = "flores") -> list[str]:
-    if data == "tico":
-        return [line.strip() for line in (TICO / TICO_FILES[lang]).read_text(encoding="utf-8").split("\n")[:2100]]
-    return [line.strip() for line in (FLORES / FILES[lang]).read_text(encoding="utf-8").splitlines()]
+    path = TICO / TICO_FILES[lang] if data == "tico" else FLORES / FILES[lang]
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def articles() -> list[list[int]]:
@@ -83,11 +82,16 @@ def _rng(name: str, s: str, t: str) -> random.Random:
     return random.Random(zlib.crc32(f"{name}:{s}-{t}".encode()))
 
 
-def build(name: str, s: str, t: str, data: str = "flores") -> Scenario:
+def articles_of(data: str) -> list[list[int]]:
+    """The article row groups of a scenario data set."""
     if data not in ("flores", "tico"):
         raise ValueError(f"unknown scenario data {data!r}: use flores or tico")
+    return articles() if data == "flores" else tico_articles()
+
+
+def build(name: str, s: str, t: str, data: str = "flores") -> Scenario:
+    arts = articles_of(data)
     S, T = load_lines(s, data), load_lines(t, data)
-    arts = articles() if data == "flores" else tico_articles()
     rng = _rng(name if data == "flores" else f"tico:{name}", s, t)
     return _BUILDERS[name](name, s, t, S, T, arts, rng)
 

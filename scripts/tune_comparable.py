@@ -45,8 +45,7 @@ DRAWS = 1000
 def article_of_source(sc: scenarios.Scenario, data: str) -> np.ndarray:
     """Index of the source article each source sentence comes from."""
     lines = scenarios.load_lines(sc.src_lang, data)
-    arts = scenarios.articles() if data == "flores" else scenarios.tico_articles()
-    art_of_row = {r: a for a, rows in enumerate(arts) for r in rows}
+    art_of_row = {r: a for a, rows in enumerate(scenarios.articles_of(data)) for r in rows}
     row_of_text: dict[str, int] = {}
     for r in art_of_row:
         row_of_text.setdefault(lines[r], r)
@@ -65,9 +64,9 @@ def counts(sc: scenarios.Scenario, beads, art: np.ndarray, n_art: int) -> np.nda
     return out
 
 
-def mean_f1(rows: list[np.ndarray]) -> float:
-    f1 = [2 * c[0] / max(2 * c[0] + c[1] + c[2], 1) for c in (r.sum(axis=0) for r in rows)]
-    return float(np.mean(f1))
+def row_f1(rows: list[np.ndarray]) -> list[float]:
+    """Strict F1 of each row from its per-article counts."""
+    return [2 * c[0] / max(2 * c[0] + c[1] + c[2], 1) for c in (r.sum(axis=0) for r in rows)]
 
 
 def main() -> int:
@@ -97,11 +96,11 @@ def main() -> int:
         for _, sc, sv, tv, art, n_art in docs:
             beads = C.align_comparable(sc.src, sc.tgt, sv, tv, embed=embed, src_lang=sc.src_lang, tgt_lang=sc.tgt_lang)
             rows.append(counts(sc, beads, art, n_art))
-        boot = np.array([mean_f1([r[d[k]] for r, d in zip(rows, draws)]) for k in range(DRAWS)])
-        f1 = [2 * c[0] / max(2 * c[0] + c[1] + c[2], 1) for c in (r.sum(axis=0) for r in rows)]
-        points.append(((conf, z), mean_f1(rows), float(boot.std())))
+        boot = np.array([np.mean(row_f1([r[d[k]] for r, d in zip(rows, draws)])) for k in range(DRAWS)])
+        f1 = row_f1(rows)
+        points.append(((conf, z), float(np.mean(f1)), float(boot.std())))
         print(f"{conf:.2f}  {z:.1f}  | " + " ".join(f"{x:12.3f}" for x in f1)
-              + f" | {mean_f1(rows):.4f}  {boot.std():.4f}", flush=True)
+              + f" | {np.mean(f1):.4f}  {boot.std():.4f}", flush=True)
     best = max(points, key=lambda p: p[1])
     within = [p for p in points if p[1] >= best[1] - best[2]]
     chosen = max(within, key=lambda p: (p[0][0], -p[0][1]))
