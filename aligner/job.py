@@ -8,7 +8,6 @@ out wall-clock timings, so the same input gives byte-identical files.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from aligner import __version__
 from aligner.errors import InputError
+from aligner.inert import dumps
 from aligner.pipeline import (
     Embedded, PairResult, ProgressFn, Triple, align_documents, aligned_sets,
     check_documents, embed_documents, language_pairs, triangle,
@@ -170,8 +170,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
                                               "seconds": round(embedded.seconds, 3)},
         }
         with open(tmp / "report.json", "w", encoding="utf-8", newline="\n") as f:
-            json.dump(report, f, ensure_ascii=False, indent=2, sort_keys=False)
-            f.write("\n")
+            f.write(dumps(report, indent=2, sort_keys=False) + "\n")
         os.chmod(tmp, 0o755)
         _replace_dir(tmp, out_dir)
     except BaseException:

@@ -14,6 +14,7 @@ import sys
 
 from aligner import __version__
 from aligner.errors import AlignerError
+from aligner.inert import inert_lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except AlignerError as exc:
-        print(f"aligner: error: {exc}", file=sys.stderr)
+        print(f"aligner: error: {inert_lines(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("aligner: interrupted", file=sys.stderr)

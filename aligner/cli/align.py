@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import TextIO
 
 from aligner.atomic import atomic_open
 from aligner.errors import InputError
+from aligner.inert import dumps, inert
 from tmx.langcodes import PRESETS
 from aligner.evaluate import format_bead
 from aligner.types import Alignment, Document
@@ -34,8 +34,8 @@ def _beads(a: Alignment, src: Document, tgt: Document, out: TextIO, options: Out
 
 def _tsv(a: Alignment, src: Document, tgt: Document, out: TextIO, options: OutputOptions) -> None:
     for b in a.beads:
-        s = " ".join(src.sentences[i].text for i in b.src).replace("\t", " ")
-        t = " ".join(tgt.sentences[j].text for j in b.tgt).replace("\t", " ")
+        s = inert(" ".join(src.sentences[i].text for i in b.src))
+        t = inert(" ".join(tgt.sentences[j].text for j in b.tgt))
         out.write(f"{b.score:.3f}\t{s}\t{t}\n")
 
 
@@ -44,7 +44,7 @@ def _jsonl(a: Alignment, src: Document, tgt: Document, out: TextIO, options: Out
         rec = {"src": list(b.src), "tgt": list(b.tgt), "score": b.score,
                "src_text": " ".join(src.sentences[i].text for i in b.src),
                "tgt_text": " ".join(tgt.sentences[j].text for j in b.tgt)}
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        out.write(dumps(rec) + "\n")
 
 
 # Output formats by name. The TMX writer registers itself here (``FORMATTERS["tmx"] = ...``).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from aligner.atomic import atomic_open
 from aligner.cli._progress import ProgressFn, progress_bars
 from aligner.cli.render_gaps import render
 from aligner.errors import InputError
+from aligner.inert import dumps
 from aligner.gaps import GapReport, build_report, report_to_json
 from aligner.types import Alignment, Document
 
@@ -122,7 +122,7 @@ def format_report(
 ) -> str:
     """The report as text, JSON or HTML, with no terminal codes."""
     if fmt == "json":
-        return json.dumps(report_to_json(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return dumps(report_to_json(report), indent=2, sort_keys=True) + "\n"
     buf = io.StringIO()
     if fmt == "html":
         console = Console(file=buf, record=True, width=width, force_terminal=True, color_system="truecolor")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from aligner.inert import inert
 from aligner.gaps import ALIGNED, HEADING, GapReport, GapRow, language_name
 
 # One highlight per column position, so each language keeps its colour in a run.
@@ -21,7 +22,7 @@ _QUIET = "dim"
 
 def _cell_text(report: GapReport, doc: int, indices: tuple[int, ...]) -> str:
     sentences = report.documents[doc].sentences
-    return " ".join(sentences[s].text for s in indices)
+    return inert(" ".join(sentences[s].text for s in indices))
 
 
 def _marker(report: GapReport, row: GapRow) -> Text:
@@ -71,7 +72,7 @@ def _table(report: GapReport, collapse: bool) -> Table:
     for d, doc in enumerate(report.documents):
         header = Text(f"{language_name(doc.lang)} ({doc.lang})", style=_ONLY_STYLES[d])
         if doc.name:
-            header.append(f"\n{doc.name}", style="dim")
+            header.append(f"\n{inert(doc.name)}", style="dim")
         table.add_column(header, ratio=1, overflow="fold")
 
     pending: list[GapRow] = []
@@ -105,7 +106,7 @@ def _summary(report: GapReport) -> list[Text]:
 def render(report: GapReport, console: Console, *, collapse: bool = False) -> None:
     """Print the side-by-side diff and one coverage line per ordered language pair."""
     names = " · ".join(
-        f"{doc.name or doc.lang} ({language_name(doc.lang)})" for doc in report.documents
+        f"{inert(doc.name or doc.lang)} ({language_name(doc.lang)})" for doc in report.documents
     )
     console.print(Text(f"Coverage gaps: {names}", style="bold"))
     console.print(

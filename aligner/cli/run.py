@@ -13,6 +13,7 @@ from rich.table import Table
 
 from aligner.cli._progress import progress_bars
 from aligner.errors import InputError
+from aligner.inert import inert
 from tmx.langcodes import PRESETS
 
 DEFAULT_MANIFEST = Path("corpus") / "manifest.json"
@@ -74,7 +75,7 @@ def _summary(result, console: Console) -> None:
         src, tgt = entry["languages"]
         s, t = entry[src], entry[tgt]
         table.add_row(
-            f"{entry['documents'][0]} ↔ {entry['documents'][1]}",
+            inert(f"{entry['documents'][0]} ↔ {entry['documents'][1]}"),
             entry["mode"],
             f"{src}: {s['aligned']} / {s['sentences']} ({s['coverage_percent']:.1f}%)",
             f"{tgt}: {t['aligned']} / {t['sentences']} ({t['coverage_percent']:.1f}%)",
@@ -82,7 +83,7 @@ def _summary(result, console: Console) -> None:
         )
     console.print(table)
     for entry in result.report["multilingual"]:
-        console.print(f"three-language TMX {entry['tmx']}: {entry['tus_written']} TUs agreed by all three pairs")
+        console.print(f"three-language TMX {inert(entry['tmx'])}: {entry['tus_written']} TUs agreed by all three pairs")
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -103,7 +104,7 @@ def handler(args: argparse.Namespace) -> int:
     n = result.embedded.embedded_texts
     warm = "warm run: every sentence came from the cache" if n == 0 else f"embedded {n} new sentences"
     err.print(f"{warm}; {len(documents)} documents, {len(result.pairs)} pairs in {elapsed:.1f} s; "
-              f"wrote {args.out}{os.sep}", soft_wrap=True)
+              f"wrote {inert(args.out)}{os.sep}", soft_wrap=True)
     if not args.no_gaps and result.pairs:
         _show_gaps(result, args.collapse)
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from aligner.inert import dumps, inert
 from aligner.ingest import KINDS, read_document, read_presplit
 
 
@@ -35,7 +35,7 @@ def handler(args: argparse.Namespace) -> int:
     for s in doc.sentences:
         if args.format == "jsonl":
             record = {"text": s.text, "start": s.start, "end": s.end, "kind": s.kind, "lang": s.lang}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(dumps(record) + "\n")
         else:
-            out.write(s.text + "\n")
+            out.write(inert(s.text) + "\n")
     return 0

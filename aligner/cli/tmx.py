@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import io
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from aligner.cli import align as align_cli
 from aligner.errors import TmxError
+from aligner.inert import dumps, inert
 from aligner.types import Alignment, Document
 from tmx.langcodes import PRESETS
 from tmx.merge import merge_tmx
@@ -66,22 +67,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _stats(args: argparse.Namespace) -> int:
     st = compute_stats(args.file)
     if args.json:
-        print(json.dumps({
+        print(dumps({
             "header": dict(st.header), "tus": st.n_tus, "langs": dict(st.langs), "props": dict(st.prop_types),
             "beads": dict(st.beads), "scored": st.n_scored, "score_min": st.score_min,
             "score_mean": st.score_mean, "score_max": st.score_max, "notes": st.n_with_note,
-        }, ensure_ascii=False, indent=2, sort_keys=True))
+        }, indent=2, sort_keys=True))
         return 0
     console = Console()
-    header = dict(st.header)
-    console.print(f"[bold]{args.file}[/bold]  TMX {header.get('version', '?')}, srclang {header.get('srclang', '?')}, "
+    header = {k: escape(inert(v)) for k, v in st.header}
+    console.print(f"[bold]{escape(inert(str(args.file)))}[/bold]  TMX {header.get('version', '?')}, srclang {header.get('srclang', '?')}, "
                   f"created by {header.get('creationtool', '?')} {header.get('creationtoolversion', '')}")
     table = Table(show_header=True)
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_row("translation units", str(st.n_tus))
     for lang, n in st.langs:
-        table.add_row(f"segments {lang}", str(n))
+        table.add_row(escape(inert(f"segments {lang}")), str(n))
     for shape, n in st.beads:
         table.add_row(f"beads {shape}", str(n))
     if st.n_scored:
@@ -96,9 +97,9 @@ def _validate(args: argparse.Namespace) -> int:
     report = validate(args.file)
     console = Console(stderr=not report.ok)
     for msg in report.errors:
-        console.print(f"[red]error[/red]: {msg}", markup=True, highlight=False)
+        console.print(f"[red]error[/red]: {escape(inert(msg))}", markup=True, highlight=False)
     for msg in report.warnings:
-        console.print(f"[yellow]warning[/yellow]: {msg}", highlight=False)
+        console.print(f"[yellow]warning[/yellow]: {escape(inert(msg))}", highlight=False)
     langs = ", ".join(f"{lang}={n}" for lang, n in report.langs)
     summary = (f"{args.file}: TMX {report.version or '?'}, {report.n_tus} TUs ({langs}); "
                f"{report.n_errors} error(s), {report.n_warnings} warning(s)")
