@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-TICO = ROOT.parent / "shared" / "eval" / "tico19" / "test"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scenarios import TICO  # the one data-path setting
 
 
 def corpus_sentences(n: int) -> tuple[list[str], int]:

@@ -30,9 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aligner.align.calibrate import Calibration, confidence  # noqa: E402
 from aligner.align.comparable import mine  # noqa: E402
 from corpus_embed import embed_lines  # noqa: E402
+from scenarios import EVAL  # noqa: E402  the one data-path setting
 
-EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
-EVAL = Path("/work/shared/eval") if not EVAL.exists() else EVAL
 TICO = {"en": "eng", "tl": "tgl", "ne": "nep"}
 FLORES = {"en": "eng_Latn", "tl": "tgl_Latn", "ne": "npi_Deva"}
 BAD_NE = {210, 241, 573, 844, 845}  # broken FLORES npi rows (0-based)

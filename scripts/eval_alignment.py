@@ -24,7 +24,7 @@ from aligner.align.scoring import count_tokens  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
 from aligner.evaluate import Scores, read_links, score  # noqa: E402
 
-TEXTBERG = scenarios.FLORES.parents[1] / "textberg" / "text+berg"
+TEXTBERG = scenarios.EVAL / "textberg" / "text+berg"
 
 
 def token_rate(lang: str, encoder) -> float:

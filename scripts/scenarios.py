@@ -16,16 +16,40 @@ FLORES articles stand in for articles.
 
 from __future__ import annotations
 
+import os
 import random
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "flores" / "dev"
-if not FLORES.exists():
-    FLORES = Path("/work/shared/eval/flores/dev")
+EVAL_ENV = "ALIGNER_EVAL_DIR"
+
+
+def _repo_roots(root: Path) -> list[Path]:
+    """This checkout, then the main checkout when this one is a git worktree."""
+    roots = [root]
+    git = root / ".git"
+    if git.is_file():  # a worktree: ".git" holds "gitdir: <main>/.git/worktrees/<name>"
+        gitdir = Path(git.read_text(encoding="utf-8").split(":", 1)[1].strip())
+        common = gitdir / "commondir"
+        main_git = (gitdir / common.read_text(encoding="utf-8").strip()).resolve() if common.exists() else gitdir
+        roots.append(main_git.parent)
+    return roots
+
+
+def eval_dir() -> Path:
+    """The shared evaluation data: $ALIGNER_EVAL_DIR, else ``../shared/eval`` beside the repository
+    (beside the main checkout when running from a git worktree)."""
+    if os.environ.get(EVAL_ENV):
+        return Path(os.environ[EVAL_ENV])
+    tried = [r.parent / "shared" / "eval" for r in _repo_roots(Path(__file__).resolve().parents[1])]
+    return next((p for p in tried if p.is_dir()), tried[0])
+
+
+EVAL = eval_dir()
+FLORES = EVAL / "flores" / "dev"
 FILES = {"en": "eng_Latn.dev", "tl": "tgl_Latn.dev", "ne": "npi_Deva.dev"}
-TICO = FLORES.parents[1] / "tico19" / "test"
+TICO = EVAL / "tico19" / "test"
 TICO_FILES = {"en": "tico19-test.eng", "tl": "tico19-test.tgl", "ne": "tico19-test.nep"}
 TICO_ROWS = range(600, 2100)  # lines 0-599 fit the confidence model (scripts/calibrate.py)
 BAD_NE_ROWS = {210, 241, 573, 844, 845}  # 0-based; see eval/README.md
@@ -45,14 +69,20 @@ class Scenario:
     gold: list[Link]
 
 
+def _read(path: Path) -> str:
+    if not path.exists():
+        raise SystemExit(f"{path} not found: set {EVAL_ENV} to the folder holding flores/ and tico19/")
+    return path.read_text(encoding="utf-8")
+
+
 def load_lines(lang: str, data: str = "flores") -> list[str]:
     path = TICO / TICO_FILES[lang] if data == "tico" else FLORES / FILES[lang]
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line.strip() for line in _read(path).splitlines()]
 
 
 def articles() -> list[list[int]]:
     """Row indices grouped by source article, broken rows removed."""
-    rows = (FLORES / "metadata_dev.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    rows = _read(FLORES / "metadata_dev.tsv").splitlines()[1:]
     out: list[list[int]] = []
     last = None
     for i, row in enumerate(rows):

@@ -1,0 +1,195 @@
+"""The grid table of issue 10: every cell of ``grid.py`` x pair x mode, with the bars marked.
+
+For each data set (TICO-19 for tuning, FLORES dev as the test), cell and pair,
+the documents are embedded once through ``aligner.embed`` (default encoder and
+cache) and aligned in every mode asked for; strict and gap F1 are
+micro-averaged over the cell's documents (``aligner.evaluate.score``). Marks
+(on the default mode, ``auto``, or the first mode given):
+    F  strict F1 < 0.98 (every cell has keep-rates >= 0.35)
+    G  gap F1 < 0.97 in the gaps family
+    S  strict F1 < 0.97 in small documents
+    D  the default more than 0.005 below a forced mode
+Then, per mode, a reliability table: beads binned by their score, the mean
+score against the share of beads that are correct (a pair bead: exactly a gold
+bead; a gap bead: every sentence in it is a gold gap), and the expected
+calibration error (ECE, weighted by bin size), pooled and per family. Usage:
+    python scripts/eval_grid.py [--data tico|flores|both] [--modes auto,parallel,comparable]
+                                [--family partial,gaps] [--pairs tl-en] [--bins 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import grid
+import scenarios
+
+from aligner.align import align
+from aligner.embed import embed, get_encoder
+from aligner.evaluate import Scores, score
+
+STRICT_BAR, GAP_BAR, SMALL_BAR, DEFAULT_SLACK = 0.98, 0.97, 0.97, 0.005
+
+
+def embed_docs(docs: list[scenarios.Scenario], encoder) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every document's vectors, from one cached embed() call per side."""
+    src = [x for d in docs for x in d.src]
+    tgt = [x for d in docs for x in d.tgt]
+    sv, tv = embed(src, encoder), embed(tgt, encoder)
+    out, i, j = [], 0, 0
+    for d in docs:
+        out.append((sv[i: i + len(d.src)], tv[j: j + len(d.tgt)]))
+        i, j = i + len(d.src), j + len(d.tgt)
+    return out
+
+
+def bead_outcomes(gold, beads) -> list[tuple[float, bool]]:
+    """(score, correct) per bead: a pair bead is correct if the gold has it, a gap bead if all its
+    sentences are gold gaps."""
+    gold_pairs = {(tuple(a), tuple(b)) for a, b in gold if a and b}
+    gap_s = {i for a, b in gold if not b for i in a}
+    gap_t = {j for a, b in gold if not a for j in b}
+    out = []
+    for b in beads:
+        if b.src and b.tgt:
+            ok = (tuple(b.src), tuple(b.tgt)) in gold_pairs
+        else:
+            ok = all(i in gap_s for i in b.src) and all(j in gap_t for j in b.tgt)
+        out.append((float(b.score), ok))
+    return out
+
+
+def run_cell(docs, vecs, mode, encoder):
+    """Micro-averaged scores, bead outcomes, align seconds (the aligner's own, embedding excluded)
+    and the modes used."""
+    total: Scores | None = None
+    outcomes: list[tuple[float, bool]] = []
+    secs = 0.0
+    used: set[str] = set()
+    for d, (sv, tv) in zip(docs, vecs):
+        a = align(d.src, d.tgt, embed=lambda x: embed(x, encoder), src_vecs=sv, tgt_vecs=tv, mode=mode,
+                  src_lang=d.src_lang, tgt_lang=d.tgt_lang)
+        secs += a.info["timings"]["align"]
+        used.add(a.mode)
+        sc = score(d.gold, [(b.src, b.tgt) for b in a.beads], len(d.src), len(d.tgt))
+        total = sc if total is None else total + sc
+        outcomes += bead_outcomes(d.gold, a.beads)
+    return total, outcomes, secs, used
+
+
+def reliability(outcomes: list[tuple[float, bool]], bins: int) -> tuple[list[tuple[float, float, int, float, float]], float]:
+    """Rows (lo, hi, n, mean score, observed) and the ECE."""
+    if not outcomes:
+        return [], float("nan")
+    p = np.array([o[0] for o in outcomes])
+    y = np.array([o[1] for o in outcomes], dtype=float)
+    k = np.minimum((p * bins).astype(int), bins - 1)
+    rows, ece = [], 0.0
+    for b in range(bins):
+        m = k == b
+        if m.any():
+            rows.append((b / bins, (b + 1) / bins, int(m.sum()), float(p[m].mean()), float(y[m].mean())))
+            ece += m.sum() / len(p) * abs(p[m].mean() - y[m].mean())
+    return rows, float(ece)
+
+
+def marks(cell: grid.Cell, f1: dict[str, float], gap: dict[str, float], default: str) -> str:
+    out = []
+    if f1[default] < STRICT_BAR:
+        out.append("F")
+    if cell.is_gap_family and gap[default] < GAP_BAR:
+        out.append("G")
+    if cell.family == "small" and f1[default] < SMALL_BAR:
+        out.append("S")
+    if any(f1[default] < f1[m] - DEFAULT_SLACK for m in f1 if m != default):
+        out.append("D")
+    return " ".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="both", choices=("tico", "flores", "both"))
+    ap.add_argument("--modes", default="auto,parallel,comparable")
+    ap.add_argument("--family", default=None, help="comma-separated families (default: all): "
+                    + ", ".join(grid.FAMILIES))
+    ap.add_argument("--pairs", default=",".join(f"{s}-{t}" for s, t in scenarios.PAIRS))
+    ap.add_argument("--bins", type=int, default=10)
+    args = ap.parse_args()
+    modes = args.modes.split(",")
+    default = "auto" if "auto" in modes else modes[0]
+    families = args.family.split(",") if args.family else list(grid.FAMILIES)
+    pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
+    datas = ("tico", "flores") if args.data == "both" else (args.data,)
+    encoder = get_encoder()
+
+    for data in datas:
+        role = "tuning" if data == "tico" else "test"
+        print(f"\n### {data} ({role})\n")
+        print("| cell | pair | " + " | ".join(f"strict {m}" for m in modes) + " | "
+              + " | ".join(f"gap {m}" for m in modes) + f" | {default} chose | marks |")
+        print("|---|---|" + "---|" * (2 * len(modes) + 2))
+        rel: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
+        secs: dict[str, float] = defaultdict(float)
+        worst: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(lambda: 1.0))
+        failed: dict[str, int] = defaultdict(int)
+        n_rows = 0
+        start = time.perf_counter()
+        for family in families:
+            for cell in grid.cells(family):
+                for s, t in pairs:
+                    docs = grid.build(cell, s, t, data)
+                    vecs = embed_docs(docs, encoder)
+                    f1, gap, gap_txt, chose = {}, {}, {}, ""
+                    for mode in modes:
+                        sc, outs, sec, used = run_cell(docs, vecs, mode, encoder)
+                        f1[mode], gap[mode] = sc.strict.f1, sc.gap.f1
+                        # with no gold gaps, gap F1 is undefined: show how many false gaps were made
+                        gap_txt[mode] = f"{sc.gap.f1:.3f}" if sc.gap.n_gold else f"n/a ({sc.gap.n_test})"
+                        rel[(mode, cell.family)] += outs
+                        secs[mode] += sec
+                        worst[cell.family][mode] = min(worst[cell.family][mode], sc.strict.f1)
+                        if mode == default:
+                            chose = "/".join(sorted(used))
+                    mk = marks(cell, f1, gap, default)
+                    for m in mk.split():
+                        failed[m] += 1
+                    n_rows += 1
+                    print(f"| {cell.label} | {s}-{t} | " + " | ".join(f"{f1[m]:.3f}" for m in modes) + " | "
+                          + " | ".join(gap_txt[m] for m in modes) + f" | {chose} | {mk} |", flush=True)
+        wall = time.perf_counter() - start
+        print(f"\n{data}: {n_rows} rows; marked: " + (", ".join(f"{k} {v}" for k, v in sorted(failed.items()))
+                                                     or "none")
+              + "; align s " + ", ".join(f"{m} {secs[m]:.1f}" for m in modes) + f"; wall {wall:.0f} s")
+        print("\nworst strict F1 per family: | family | " + " | ".join(modes) + " |")
+        for family in families:
+            print(f"| {family} | " + " | ".join(f"{worst[family][m]:.3f}" for m in modes) + " |")
+
+        print(f"\nreliability ({data}): ECE per family and mode (beads)\n")
+        print("| family | " + " | ".join(modes) + " |")
+        print("|---|" + "---|" * len(modes))
+        for family in families:
+            cells_ = []
+            for m in modes:
+                _, ece = reliability(rel[(m, family)], args.bins)
+                cells_.append(f"{ece:.3f} ({len(rel[(m, family)])})")
+            print(f"| {family} | " + " | ".join(cells_) + " |")
+        for m in modes:
+            pooled = [o for f in families for o in rel[(m, f)]]
+            rows, ece = reliability(pooled, args.bins)
+            print(f"\n{data} {m}: pooled ECE {ece:.3f} over {len(pooled)} beads\n")
+            print("| score bin | beads | mean score | observed correct |")
+            print("|---|---|---|---|")
+            for lo, hi, n, ps, ob in rows:
+                print(f"| {lo:.1f}-{hi:.1f} | {n} | {ps:.3f} | {ob:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
