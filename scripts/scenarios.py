@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-EVAL_ENV = "ALIGNER_EVAL_DIR"
+SHARED_ENV = "ALIGNER_SHARED_DIR"  # the same setting the TMX checks read (README, TMX)
 
 
 def _repo_roots(root: Path) -> list[Path]:
@@ -38,10 +38,10 @@ def _repo_roots(root: Path) -> list[Path]:
 
 
 def eval_dir() -> Path:
-    """The shared evaluation data: $ALIGNER_EVAL_DIR, else ``../shared/eval`` beside the repository
-    (beside the main checkout when running from a git worktree)."""
-    if os.environ.get(EVAL_ENV):
-        return Path(os.environ[EVAL_ENV])
+    """The shared evaluation data: ``$ALIGNER_SHARED_DIR/eval``, else ``../shared/eval`` beside the
+    repository (beside the main checkout when running from a git worktree)."""
+    if os.environ.get(SHARED_ENV):
+        return Path(os.environ[SHARED_ENV]) / "eval"
     tried = [r.parent / "shared" / "eval" for r in _repo_roots(Path(__file__).resolve().parents[1])]
     return next((p for p in tried if p.is_dir()), tried[0])
 
@@ -71,7 +71,7 @@ class Scenario:
 
 def _read(path: Path) -> str:
     if not path.exists():
-        raise SystemExit(f"{path} not found: set {EVAL_ENV} to the folder holding flores/ and tico19/")
+        raise SystemExit(f"{path} not found: set {SHARED_ENV} to the shared/ folder that holds eval/")
     return path.read_text(encoding="utf-8")
 
 
