@@ -1,7 +1,8 @@
 """The main job: align every language pair of a set of documents and write the results.
 
-Outputs go to a scratch folder beside the destination and replace it in one
-rename, so a failed or interrupted run never leaves a half-written folder.
+The output folder is the user's too: the job writes only its own files there
+(see ``aligner.outdir``), checks the folder before the slow work, and a failed
+or interrupted run leaves the previous output as it was.
 With ``SOURCE_DATE_EPOCH`` set, the TMX dates are pinned and the report leaves
 out wall-clock timings, so the same input gives byte-identical files.
 """
@@ -10,20 +11,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner import __version__
-from aligner.errors import InputError
+from aligner import __version__, outdir
 from aligner.inert import dumps
 from aligner.pipeline import (
     Embedded, PairResult, ProgressFn, Triple, align_documents, aligned_sets,
     check_documents, embed_documents, language_pairs, triangle,
 )
 from aligner.types import Document
+from tmx.write import alignment_tus, multilingual_tus, write_tmx
 
 _LANG_OR_KIND = re.compile(r"^(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)?|wiki|pdf|text|web|txt)$")
 
@@ -64,18 +63,34 @@ def signature(encoder_identity: str, options: JobOptions) -> str:
             f"|lang-codes:{options.lang_codes}|min-score:{min_score}")
 
 
+def trios(documents: Sequence[Document], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Every trio of distinct languages whose three pairs are among ``pairs``."""
+    have = set(pairs)
+    return [(a, b, c) for a, b in pairs for a2, c in pairs
+            if a2 == a and c != b and (b, c) in have
+            and len({documents[a].lang, documents[b].lang, documents[c].lang}) == 3]
+
+
 def triangles(documents: Sequence[Document], results: Sequence[PairResult]) -> dict:
     """Three-language beads for every trio of distinct languages whose three pairs were aligned."""
     by_pair = {(r.src, r.tgt): r.alignment for r in results}
-    out = {}
-    for (a, b), ab in by_pair.items():
-        for (a2, c), ac in by_pair.items():
-            if a2 != a or c == b or (b, c) not in by_pair:
-                continue
-            if len({documents[a].lang, documents[b].lang, documents[c].lang}) != 3:
-                continue
-            out[(a, b, c)] = triangle(ab, ac, by_pair[(b, c)])
-    return out
+    return {(a, b, c): triangle(by_pair[(a, b)], by_pair[(a, c)], by_pair[(b, c)])
+            for a, b, c in trios(documents, list(by_pair))}
+
+
+def pair_file(src: Document, tgt: Document) -> str:
+    return f"{pair_name(src, tgt)}.{src.lang}-{tgt.lang}.tmx"
+
+
+def multi_file(docs: Sequence[Document]) -> str:
+    return "+".join(dict.fromkeys(base_name(d) for d in docs)) + ".multi.tmx"
+
+
+def output_names(documents: Sequence[Document], pairs: Sequence[tuple[int, int]]) -> list[str]:
+    """The files a run of these pairs writes, known before any embedding."""
+    names = [pair_file(documents[a], documents[b]) for a, b in pairs]
+    names += [multi_file([documents[i] for i in trio]) for trio in sorted(trios(documents, pairs))]
+    return list(dict.fromkeys([*names, "report.json"]))
 
 
 def _pair_report(documents: Sequence[Document], r: PairResult, file: str, written: int,
@@ -109,55 +124,47 @@ def _pair_report(documents: Sequence[Document], r: PairResult, file: str, writte
     return entry
 
 
-def _replace_dir(tmp: Path, out_dir: Path) -> None:
-    old = None
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise InputError(f"{out_dir}: exists and is not a folder")
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rmdir(old)
-        os.rename(out_dir, old)
-    os.rename(tmp, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encoder=None,
-            options: JobOptions = JobOptions(), progress: ProgressFn | None = None) -> JobResult:
+            options: JobOptions = JobOptions(), progress: ProgressFn | None = None,
+            inputs: Sequence[str | os.PathLike] = (), force: bool = False) -> JobResult:
+    """Align, then write the outputs into ``out_dir`` beside whatever else is there.
+
+    ``inputs`` are the files the documents came from: a folder holding one is
+    refused unless ``force``. The folder is checked before embedding, so a bad
+    ``--out`` costs nothing.
+    """
     from aligner.embed import get_encoder
-    from tmx.write import alignment_tus, multilingual_tus, write_tmx
 
     check_documents(documents, distinct_languages=False)
     out_dir = Path(out_dir)
+    pairs = language_pairs(documents)
+    names = output_names(documents, pairs)
+    outdir.preflight(out_dir, names, inputs=inputs, force=force)
     enc = encoder if encoder is not None else get_encoder()
     pinned = "SOURCE_DATE_EPOCH" in os.environ
-    pairs = language_pairs(documents)
     embedded = embed_documents(documents, enc, progress=progress)
     results = align_documents(documents, embedded, pairs, encoder=enc, mode=options.mode,
                               progress=progress)
-    trios = triangles(documents, results)
+    found = triangles(documents, results)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
+    with outdir.writing(out_dir, names, inputs=inputs, force=force) as out:
         pair_entries = []
         for r in results:
             src, tgt = documents[r.src], documents[r.tgt]
-            file = f"{pair_name(src, tgt)}.{src.lang}-{tgt.lang}.tmx"
-            stats = write_tmx(tmp / file,
-                              alignment_tus(r.alignment, src, tgt, src_lang=src.lang, tgt_lang=tgt.lang),
-                              srclang=src.lang, langs=[src.lang, tgt.lang],
-                              lang_codes=options.lang_codes, min_score=options.min_score)  # type: ignore[arg-type]
+            file = pair_file(src, tgt)
+            with out.open(file) as f:
+                stats = write_tmx(f, alignment_tus(r.alignment, src, tgt, src_lang=src.lang, tgt_lang=tgt.lang),
+                                  srclang=src.lang, langs=[src.lang, tgt.lang],
+                                  lang_codes=options.lang_codes, min_score=options.min_score)  # type: ignore[arg-type]
             pair_entries.append(_pair_report(documents, r, file, stats.written, not pinned))
         multi_entries = []
-        for (a, b, c), triples in sorted(trios.items()):
+        for (a, b, c), triples in sorted(found.items()):
             docs = (documents[a], documents[b], documents[c])
-            names = [base_name(d) for d in docs]
-            stem = "+".join(dict.fromkeys(names))
-            file = f"{stem}.multi.tmx"
-            stats = write_tmx(tmp / file, multilingual_tus(triples, docs),
-                              srclang="*all*", langs=[d.lang for d in docs],
-                              lang_codes=options.lang_codes, min_score=options.min_score)  # type: ignore[arg-type]
+            file = multi_file(docs)
+            with out.open(file) as f:
+                stats = write_tmx(f, multilingual_tus(triples, docs),
+                                  srclang="*all*", langs=[d.lang for d in docs],
+                                  lang_codes=options.lang_codes, min_score=options.min_score)  # type: ignore[arg-type]
             multi_entries.append({"tmx": file, "languages": [d.lang for d in docs],
                                   "documents": [d.name for d in docs], "tus_written": stats.written})
         report = {
@@ -169,14 +176,10 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
             "embedding": None if pinned else {"texts_embedded": embedded.embedded_texts,
                                               "seconds": round(embedded.seconds, 3)},
         }
-        with open(tmp / "report.json", "w", encoding="utf-8", newline="\n") as f:
-            f.write(dumps(report, indent=2, sort_keys=False) + "\n")
-        os.chmod(tmp, 0o755)
-        _replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return JobResult(out_dir, tuple(documents), tuple(results), trios, report, embedded)
+        with out.open("report.json") as f:
+            f.write((dumps(report, indent=2, sort_keys=False) + "\n").encode("utf-8"))
+    return JobResult(out_dir, tuple(documents), tuple(results), found, report, embedded)
 
 
-__all__ = ["JobOptions", "JobResult", "Triple", "base_name", "pair_name", "run_job", "signature", "triangles"]
+__all__ = ["JobOptions", "JobResult", "Triple", "base_name", "multi_file", "output_names", "pair_file", "pair_name",
+           "run_job", "signature", "triangles", "trios"]

@@ -116,17 +116,16 @@ def test_a_failed_run_leaves_the_previous_output_untouched(small_corpus, tmp_pat
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run")
-    import aligner.job
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tmx.write.write_tmx", boom)
+    monkeypatch.setattr("aligner.job.write_tmx", boom)
     with pytest.raises(RuntimeError):
-        run_job(docs, out, options=JobOptions())
+        run_job(docs, out, options=JobOptions(), force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert (out / "keep.txt").read_text() == "previous run"
-    del aligner.job
 
 
 def test_document_from_text_with_no_sentences_is_refused():

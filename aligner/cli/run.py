@@ -34,7 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--manifest", default=None, metavar="FILE",
                    help=f"corpus manifest to read when no DOC is given (default: {DEFAULT_MANIFEST})")
     p.add_argument("--lang", nargs="+", metavar="CODE", help="language of each DOC, in order (default: detected)")
-    p.add_argument("--out", default="out", metavar="DIR", help="output folder, replaced atomically (default: out)")
+    p.add_argument("--out", default="out", metavar="DIR",
+                   help="output folder (default: out); only the run's own files are written or replaced there")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder that holds the inputs or files aligner did not write "
+                        "(still never removes or overwrites them)")
     p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
     p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
     p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
@@ -64,6 +68,22 @@ def load(args: argparse.Namespace):
         raise InputError(f"{manifest}: no such manifest; run from the project folder, "
                          "pass --manifest FILE, or name the documents to align")
     return read_manifest(manifest)
+
+
+def input_paths(args: argparse.Namespace) -> list[Path]:
+    """The files the run reads: an --out holding one of them is refused unless --force."""
+    import json
+
+    if args.documents:
+        return [Path(d) for d in args.documents]
+    manifest = Path(args.manifest) if args.manifest else DEFAULT_MANIFEST
+    paths = [manifest]
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8")).get("documents", [])
+        paths += [manifest.parent / e["file"] for e in entries if isinstance(e, dict) and "file" in e]
+    except (OSError, ValueError, AttributeError):
+        pass  # load() has already refused a manifest it cannot read
+    return paths
 
 
 def _summary(result, console: Console) -> None:
@@ -97,7 +117,8 @@ def handler(args: argparse.Namespace) -> int:
     encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
     options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score)
     with progress_bars(err) as progress:
-        result = run_job(documents, args.out, encoder=encoder, options=options, progress=progress)
+        result = run_job(documents, args.out, encoder=encoder, options=options, progress=progress,
+                         inputs=input_paths(args), force=args.force)
     elapsed = time.perf_counter() - t0
     _summary(result, out)
     sys.stdout.flush()
