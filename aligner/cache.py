@@ -2,7 +2,9 @@
 
 Keys are ``sha256(text)`` under an encoder *identity* (model, version, engine
 build, prefix), so vectors of different encoders or builds never mix. The store
-is sqlite in WAL mode with a busy timeout, which lets two runs share one file.
+is sqlite in WAL mode with a busy timeout, which lets many runs and batch workers
+share one file; a lock held past the timeout is a miss (or a skipped store), never a
+reason to rebuild a file other processes are using.
 A file that sqlite cannot read (garbage, truncation, a foreign database) is
 moved aside and rebuilt: the cache only ever costs a re-embed, never a run.
 """
@@ -37,6 +39,14 @@ def default_cache_path() -> Path:
         xdg = os.environ.get("XDG_CACHE_HOME")
         base = os.path.join(xdg, "aligner") if xdg else os.path.join(Path.home(), ".cache", "aligner")
     return Path(base) / FILE_NAME
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Locked or busy past the timeout: another process is working, the file is fine."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED and their extended codes
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def text_key(text: str) -> bytes:
@@ -80,11 +90,12 @@ class EmbeddingCache:
     can show that a warm run embedded nothing.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout_s: float = _BUSY_TIMEOUT_S):
         p = Path(path) if path is not None else default_cache_path()
         if p.is_dir():
             p = p / FILE_NAME
         self.path = p
+        self.busy_timeout_s = busy_timeout_s
         self.hits = 0
         self.misses = 0
         self.stored = 0
@@ -103,6 +114,11 @@ class EmbeddingCache:
             return None
         try:
             self._conn = self._open()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                self._rebuild(exc)
+            else:  # a miss this time; the next call tries again
+                _log.warning("embedding cache %s is busy (%s); embedding without it for now", self.path, exc)
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
         except OSError as exc:
@@ -113,10 +129,10 @@ class EmbeddingCache:
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
-            str(self.path), timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            str(self.path), timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
         )
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
             # Reading the schema is what detects a non-database or truncated header.
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -211,6 +227,13 @@ class EmbeddingCache:
                     if len(blob) != 4 * dim:
                         continue  # a damaged row is a miss; put_many overwrites it
                     found[by_key[bytes(key)]] = np.frombuffer(blob, dtype="<f4")
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                return found
+            if not retry:
+                return {}
+            self._rebuild(exc)
+            return self._get_many(identity, dim, texts, retry=False)
         except sqlite3.DatabaseError as exc:
             if not retry:
                 return {}
@@ -268,7 +291,8 @@ class EmbeddingCache:
                     ).fetchall()
                     entries = [EncoderEntry(r[0], int(r[1]), int(r[2])) for r in rows]
                 except sqlite3.DatabaseError as exc:
-                    self._rebuild(exc)
+                    if not (isinstance(exc, sqlite3.OperationalError) and _busy(exc)):
+                        self._rebuild(exc)
         size = 0
         for suffix in ("", "-wal"):
             f = self.path.with_name(self.path.name + suffix)
@@ -302,6 +326,11 @@ class EmbeddingCache:
                         conn.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
+                if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
+                    from aligner.errors import InputError
+
+                    raise InputError(f"{self.path} is in use by another process ({exc}); "
+                                     "clear it when that run has finished") from None
                 self._rebuild(exc)
                 return 0
             self._enc_ids.clear()

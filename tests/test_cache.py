@@ -146,3 +146,28 @@ def test_default_path_follows_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("ALIGNER_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert default_cache_path() == tmp_path / "x" / "aligner" / "embeddings.sqlite"
+
+
+def test_a_lock_held_by_another_process_is_a_miss_never_a_rebuild(tmp_path):
+    """Many batch workers share one file: "database is locked" must not move it aside."""
+    path = tmp_path / "c.sqlite"
+    with EmbeddingCache(path) as c:
+        embed(TEXTS[:3], HashEncoder(), cache=c)
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")  # a rollback journal: an exclusive lock blocks readers
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        c = EmbeddingCache(path, busy_timeout_s=0.2)
+        enc = HashEncoder()
+        out = embed(TEXTS[:3], enc, cache=c)
+        assert enc.encoded == TEXTS[:3] and out.shape == (3, 8)  # answered by the encoder
+        assert c.rebuilt == 0 and not c.disabled_reason
+        c.close()
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    with EmbeddingCache(path) as c:  # the vectors are still there once the lock is gone
+        enc = HashEncoder()
+        embed(TEXTS[:3], enc, cache=c)
+        assert enc.encoded == [] and c.rebuilt == 0
