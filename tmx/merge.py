@@ -38,6 +38,7 @@ def merge_tmx(
     *,
     lang_codes: Preset = "bcp47",
     min_score: float | None = None,
+    origins: Sequence[str] | None = None,
 ) -> MergeStats:
     """Merge files with the same languages; the first of identical TUs wins.
 
@@ -45,9 +46,14 @@ def merge_tmx(
     ``tl``) and take the first file's codes. Files must share their language
     set: merging en-tl with en-ne would give TUs that lack a language, which
     OmegaT fills with the wrong text.
+
+    ``origins``, one per input, adds an ``x-origin`` prop to each TU kept from that
+    input, so a merged memory still says where each unit came from.
     """
     if len(inputs) < 1:
         raise TmxError("nothing to merge: give at least one TMX file")
+    if origins is not None and len(origins) != len(inputs):
+        raise ValueError(f"{len(origins)} origins for {len(inputs)} inputs")
     lang_sets: list[dict[str, str]] = []  # family -> code, per file
     srclangs: list[str] = []
     for path in inputs:
@@ -75,7 +81,7 @@ def merge_tmx(
     def unique() -> Iterator[TranslationUnit]:
         seen: set[tuple[tuple[str, str], ...]] = set()
         tuids: set[str] = set()
-        for path in inputs:
+        for k, path in enumerate(inputs):
             for tu in iter_tus(path):
                 counts["read"] += 1
                 tu = replace(tu, segs=tuple((first[_family(lang)], text) for lang, text in tu.segs))
@@ -91,6 +97,8 @@ def merge_tmx(
                     tu = replace(tu, tuid=f"{tu.tuid}-{n}")
                 if tu.tuid:
                     tuids.add(tu.tuid)
+                if origins is not None:
+                    tu = replace(tu, props=(*tu.props, ("x-origin", origins[k])))
                 yield tu
 
     stats = write_tmx(output, unique(), srclang=srclang, langs=langs_out, lang_codes=lang_codes, min_score=min_score)
