@@ -1,5 +1,9 @@
 import sys
 
-from aligner.cli import main
+try:
+    from aligner.cli import main
+except KeyboardInterrupt:  # Ctrl-C before main() can watch for it
+    print("aligner: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

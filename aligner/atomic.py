@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from aligner.errors import InputError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -36,3 +38,30 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: str | os.PathLike[str], *, make_parent: bool = False) -> None:
+    """Fail now if :func:`atomic_open` could not write ``path``.
+
+    Commands call this before their slow work, so a read-only folder costs the
+    user a second, not minutes of embedding and then a traceback. It makes and
+    removes one temp file beside ``path``, as the real write will.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder; give a file name")
+    parent = target.parent
+    if make_parent and not parent.exists():
+        try:
+            parent.mkdir(parents=True)
+        except OSError as exc:
+            raise InputError(f"{target}: cannot create the folder {parent} ({exc.strerror})") from None
+    if not parent.is_dir():
+        raise InputError(f"{target}: the folder {parent} does not exist; create it first")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=parent)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write in {parent} ({exc.strerror}); "
+                         "choose a writable place") from None
+    os.close(fd)
+    os.unlink(probe)

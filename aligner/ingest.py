@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.errors import InputError
-from aligner.langid import detect
+from aligner.errors import ConfigError, InputError
+from aligner.langid import check_code, detect
 from aligner.segment import split_sentences
 from aligner.types import Document, Sentence, UnitKind
 
@@ -616,5 +616,11 @@ def read_manifest(path: str | Path) -> list[Document]:
         if not isinstance(entry, dict) or "file" not in entry:
             raise InputError(f"{p}: every document needs a \"file\" entry, got {entry!r}")
         file = p.parent / entry["file"]
-        docs.append(read_document(file, lang=entry.get("lang"), kind=entry.get("kind"), name=file.stem))
+        lang = entry.get("lang")
+        if lang is not None:
+            try:
+                lang = check_code(str(lang))
+            except ConfigError as exc:
+                raise InputError(f"{p}: {entry['file']}: {exc}") from None
+        docs.append(read_document(file, lang=lang, kind=entry.get("kind"), name=file.stem))
     return docs

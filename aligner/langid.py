@@ -11,6 +11,10 @@ import re
 import unicodedata
 from collections import Counter
 
+import langcodes
+
+from aligner.errors import ConfigError
+
 _WORD = re.compile(r"[^\W\d_]+")
 
 # Frequent, short, language-specific words. Only a few dozen are needed: in running
@@ -126,3 +130,19 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
+
+
+def check_code(code: str) -> str:
+    """The canonical BCP-47 form of a language code a user gave (``EN`` -> ``en``, ``npi`` -> ``ne``).
+
+    A typo such as ``--lang np`` or ``--lang nepali`` would otherwise segment
+    with the wrong rules and write a TMX no CAT tool matches; the IANA
+    registry (through ``langcodes``) says which codes exist.
+    """
+    from tmx.langcodes import to_bcp47
+
+    tag = to_bcp47(code)
+    if not langcodes.tag_is_valid(tag):
+        raise ConfigError(f"unknown language code '{code}'; use an ISO 639 code such as en, tl or ne "
+                          "(optionally with a region, e.g. en-US)")
+    return tag

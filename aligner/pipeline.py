@@ -59,8 +59,7 @@ def check_documents(documents: Sequence[Document], *, distinct_languages: bool) 
     if len(documents) < 2:
         raise InputError(f"alignment needs at least two documents, got {len(documents)}")
     for doc in documents:
-        if not doc.sentences:
-            raise InputError(f"{doc.name}: no sentences found; is the file empty?")
+        check_not_empty(doc)
         if doc.lang == "und":
             raise InputError(f"{doc.name}: cannot tell which language this is; give it with --lang")
         check_language(doc)
@@ -76,6 +75,12 @@ def check_documents(documents: Sequence[Document], *, distinct_languages: bool) 
             f"all documents are in {langs[0]!r}; alignment needs two languages "
             "(set them with --lang if detection was wrong)"
         )
+
+
+def check_not_empty(doc: Document) -> None:
+    """An empty side would align to all gaps and exit 0, hiding the wrong file or an encoding slip."""
+    if not doc.sentences:
+        raise InputError(f"{doc.name}: no sentences found; is the file empty?")
 
 
 def check_language(doc: Document) -> None:
@@ -182,5 +187,5 @@ def triangle(ab: Alignment, ac: Alignment, bc: Alignment) -> list[Triple]:
 
 __all__ = [
     "Embedded", "PairResult", "Triple", "aligned_sets", "align_documents",
-    "check_documents", "embed_documents", "language_pairs", "triangle",
+    "check_documents", "check_not_empty", "embed_documents", "language_pairs", "triangle",
 ]

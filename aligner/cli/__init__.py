@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import signal
 import sys
+import threading
 
 from aligner import __version__
 from aligner.errors import AlignerError
@@ -35,19 +37,70 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
+class _InterruptWatch:
+    """Remember that Ctrl-C came, whatever a library turns the KeyboardInterrupt into.
+
+    numba re-raises an interrupt that lands inside a compiled function as a
+    ``SystemError`` (seen in 2 of 12 tries); other libraries wrap it too. The
+    handler still raises KeyboardInterrupt as Python's default does.
+    """
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._previous = None
+
+    def _handler(self, signum, frame) -> None:
+        self.fired = True
+        signal.default_int_handler(signum, frame)
+
+    def __enter__(self) -> _InterruptWatch:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except AlignerError as exc:
-        print(f"aligner: error: {inert_lines(str(exc))}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("aligner: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with _InterruptWatch() as interrupt:
+        try:
+            args = build_parser().parse_args(argv)
+            return int(args.func(args) or 0)
+        except AlignerError as exc:
+            if interrupt.fired:
+                return _interrupted()
+            print(f"aligner: error: {inert_lines(str(exc))}", file=sys.stderr)
+            return exc.exit_code
+        except BrokenPipeError:
+            return 0
+        except OSError as exc:
+            if interrupt.fired:
+                return _interrupted()
+            where = f"{exc.filename}: " if exc.filename is not None else ""
+            print(f"aligner: error: {inert_lines(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+            return 2
+        except BaseException as exc:
+            if interrupt.fired or _caused_by_interrupt(exc):
+                return _interrupted()
+            raise
+
+
+def _interrupted() -> int:
+    print("aligner: interrupted", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from aligner.atomic import atomic_open
+from aligner.cli import _options
+from aligner.atomic import atomic_open, check_writable
 from aligner.errors import InputError
 from aligner.inert import dumps, inert
 from tmx.langcodes import PRESETS
@@ -59,8 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("src", metavar="SRC")
     p.add_argument("tgt", metavar="TGT")
-    p.add_argument("--src-lang", help="ISO 639-1 code of SRC; detected when omitted")
-    p.add_argument("--tgt-lang", help="ISO 639-1 code of TGT; detected when omitted")
+    p.add_argument("--src-lang", type=_options.language, help="ISO 639-1 code of SRC; detected when omitted")
+    p.add_argument("--tgt-lang", type=_options.language, help="ISO 639-1 code of TGT; detected when omitted")
     p.add_argument("--presplit", action="store_true", help="one sentence per line: no cleaning, no segmentation")
     p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
     p.add_argument("--format", default="beads", help=f"output format: {', '.join(FORMATTERS)} (default beads)")
@@ -68,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
     p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
                    help="TMX output: language codes for the CAT tool (default: bcp47)")
-    p.add_argument("--min-score", type=float, default=None, metavar="X",
+    p.add_argument("--min-score", type=_options.score, default=None, metavar="X",
                    help="TMX output: leave out beads with a confidence below X")
     p.set_defaults(func=handler)
 
@@ -83,6 +84,8 @@ def handler(args: argparse.Namespace) -> int:
     formatter = FORMATTERS.get(args.format)
     if formatter is None:
         raise InputError(f"unknown format {args.format!r}; use one of: {', '.join(FORMATTERS)}")
+    if args.output:
+        check_writable(args.output)
     from aligner import pipeline
     from aligner.cli._progress import progress_bars
     from aligner.embed import get_encoder
@@ -90,6 +93,7 @@ def handler(args: argparse.Namespace) -> int:
     src = _read(args.src, args.src_lang, args.presplit)
     tgt = _read(args.tgt, args.tgt_lang, args.presplit)
     for doc in (src, tgt):
+        pipeline.check_not_empty(doc)
         pipeline.check_language(doc)
     encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
     with progress_bars() as progress:

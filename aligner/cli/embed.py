@@ -8,7 +8,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from aligner.atomic import atomic_open
+from aligner.cli import _options
+from aligner.atomic import atomic_open, check_writable
 from aligner.errors import InputError
 
 
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="FILE has one sentence per line: one row per line, empty lines give zero rows",
     )
-    p.add_argument("--lang", help="ISO 639-1 code for segmentation; detected when omitted")
+    p.add_argument("--lang", type=_options.language, help="ISO 639-1 code for segmentation; detected when omitted")
     p.add_argument("--encoder", default="e5-small", metavar="NAME", help="e5-small (default) or st:NAME_OR_PATH")
     p.add_argument("--threads", type=int, metavar="N", help="encoder threads (default: all cores)")
     p.add_argument("--cache", metavar="PATH", help="cache file (default: $ALIGNER_CACHE_DIR or ~/.cache/aligner)")
@@ -52,7 +53,6 @@ def presplit_lines(path: str) -> list[str]:
 def _save_atomic(path: Path, array) -> None:
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, "wb") as f:
         np.save(f, array)
 
@@ -67,6 +67,9 @@ def handler(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix != ".npy":
         raise InputError(f"{out}: the output must be a .npy file (numpy adds .npy otherwise)")
+    check_writable(out, make_parent=True)
+    if args.texts:
+        check_writable(args.texts, make_parent=True)
     if args.presplit:
         texts = presplit_lines(args.file)
     else:
@@ -90,7 +93,8 @@ def handler(args: argparse.Namespace) -> int:
         vectors = embed(texts, encoder, cache=cache, progress=report)
     _save_atomic(out, vectors)
     if args.texts:
-        Path(args.texts).write_text("".join(t.replace("\n", " ") + "\n" for t in texts), encoding="utf-8")
+        with atomic_open(args.texts, "w") as f:
+            f.write("".join(t.replace("\n", " ") + "\n" for t in texts))
     empty = sum(1 for t in texts if not has_content(t))
     long = _count_long(encoder, texts)
     msg = f"{out}: {len(texts)} rows x {encoder.dim}, {embedded[0]} texts embedded"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from aligner.atomic import atomic_open
+from aligner.cli import _options
+from aligner.atomic import atomic_open, check_writable
 from aligner.cli._progress import ProgressFn, progress_bars
 from aligner.cli.render_gaps import render
 from aligner.errors import InputError
@@ -44,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--lang",
         nargs="+",
+        type=_options.language,
         metavar="CODE",
         help="language of each file, in order (default: detected)",
     )
@@ -136,8 +138,8 @@ def format_report(
 
 
 def _check_output(output: str | None) -> None:
-    if output is not None and not Path(output).parent.is_dir():
-        raise InputError(f"{output}: the folder {Path(output).parent} does not exist; create it first")
+    if output is not None:
+        check_writable(output)
 
 
 def _atomic_write(path: Path, text: str) -> None:

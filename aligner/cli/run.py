@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from aligner.cli import _options
 from aligner.cli._progress import progress_bars
 from aligner.errors import InputError
 from aligner.inert import inert
@@ -33,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help=f"documents to align (default: those listed in {DEFAULT_MANIFEST})")
     p.add_argument("--manifest", default=None, metavar="FILE",
                    help=f"corpus manifest to read when no DOC is given (default: {DEFAULT_MANIFEST})")
-    p.add_argument("--lang", nargs="+", metavar="CODE", help="language of each DOC, in order (default: detected)")
+    p.add_argument("--lang", nargs="+", metavar="CODE", type=_options.language,
+                   help="language of each DOC, in order (default: detected)")
     p.add_argument("--out", default="out", metavar="DIR",
                    help="output folder (default: out); only the run's own files are written or replaced there")
     p.add_argument("--force", action="store_true",
@@ -43,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
     p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
                    help="language codes written in the TMX files (default: bcp47)")
-    p.add_argument("--min-score", type=float, default=None, metavar="X",
+    p.add_argument("--min-score", type=_options.score, default=None, metavar="X",
                    help="leave beads with a confidence below X out of the TMX files")
     p.add_argument("--no-gaps", action="store_true", help="do not show the gap diff at the end")
     p.add_argument("--collapse", action=argparse.BooleanOptionalAction, default=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from aligner.cli import _options
 from aligner.inert import dumps, inert
 from aligner.ingest import KINDS, read_document, read_presplit
 
@@ -16,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Decode, clean and segment FILE; print one unit per line (text) or one JSON object per unit (jsonl).",
     )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--lang", help="ISO 639-1 code (en, tl, ne, ...); detected when omitted")
+    p.add_argument("--lang", type=_options.language, help="ISO 639-1 code (en, tl, ne, ...); detected when omitted")
     p.add_argument("--kind", choices=KINDS, help="source kind; guessed from the file name or layout when omitted")
     p.add_argument("--format", choices=("text", "jsonl"), default="text")
     p.add_argument("--presplit", action="store_true", help="the file already has one sentence per line")

@@ -13,6 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from aligner.cli import align as align_cli
+from aligner.cli import _options
+from aligner.atomic import check_writable
 from aligner.errors import TmxError
 from aligner.inert import dumps, inert
 from aligner.types import Alignment, Document
@@ -60,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
                    help="language codes for the CAT tool: omegat (en, tl), trados (en-US, fil-PH), bcp47")
-    p.add_argument("--min-score", type=float, default=None, help="leave out TUs whose x-score is lower")
+    p.add_argument("--min-score", type=_options.score, default=None, help="leave out TUs whose x-score is lower")
     p.set_defaults(func=_merge)
 
 
@@ -110,6 +112,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    check_writable(args.output)
     stats = merge_tmx(args.inputs, args.output, lang_codes=args.lang_codes, min_score=args.min_score)
     w = stats.write
     print(f"{args.output}: {w.written} TUs written from {stats.read} read "
