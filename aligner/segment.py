@@ -1,4 +1,5 @@
-"""Rule-based sentence splitting for Nepali, Tagalog, English and a generic fallback.
+"""Rule-based sentence splitting for Nepali, Tagalog, English and a generic fallback,
+and the segmentation of cleaned blocks into the units of a ``Document``.
 
 Packaged splitters either refuse Tagalog and Nepali or break Tagalog after titles
 such as ``G.`` and ``Sta.``, so the rules live here. The splitter only ever picks
@@ -15,6 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aligner.types import Sentence, UnitKind
+
+if TYPE_CHECKING:
+    from aligner.ingest.blocks import Cleaned
 
 # Terminators that end a sentence even with no space after them (the Nepali
 # corpus has "गरिदियो।उच्च"); the Latin ones need whitespace after them.
@@ -322,3 +329,57 @@ def _first_letter(text: str, k: int, hi: int) -> str | None:
 
 def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
+
+
+# ---------------------------------------------------------------- units of a cleaned document
+
+# What a sentence (as opposed to a title) may end with.
+TITLE_END = frozenset(".!?।॥…:;\"”’)»")
+_MAX_TITLE = 80
+
+
+def looks_like_title(text: str) -> bool:
+    """Short and without the punctuation that ends a sentence (a comma ends neither)."""
+    t = text.strip()
+    return 0 < len(t) <= _MAX_TITLE and t[-1] not in TITLE_END and t[-1] != ","
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit with its span in the cleaned block as well as in the source."""
+
+    block: int
+    clean_start: int
+    clean_end: int
+    sentence: Sentence
+
+
+def segment_cleaned(cleaned: Cleaned, lang: str) -> list[Unit]:
+    """Units in source order. Headings stay whole; paragraphs and footnotes are split."""
+    units: list[Unit] = []
+    for bi, block in enumerate(cleaned.blocks):
+        if block.kind == "heading":
+            spans = _trimmed(block.text)
+        else:
+            spans = split_sentences(block.text, lang)
+        kind: UnitKind = "footnote" if block.kind == "footnote" else (
+            "heading" if block.kind == "heading" else "sentence"
+        )
+        for si, (a, b) in enumerate(spans):
+            text = unicodedata.normalize("NFC", " ".join(block.text[a:b].split()))
+            unit_kind = kind
+            if block.tail_heading and si == len(spans) - 1 and looks_like_title(text):
+                unit_kind = "heading"
+            start, end = block.source_span(a, b)
+            units.append(Unit(bi, a, b, Sentence(text, lang, start, end, unit_kind)))
+    units.sort(key=lambda u: u.sentence.start)
+    return units
+
+
+def _trimmed(text: str) -> list[tuple[int, int]]:
+    a, b = 0, len(text)
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return [(a, b)] if a < b else []

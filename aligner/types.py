@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 UnitKind = Literal["sentence", "heading", "footnote"]
-SourceKind = Literal["wiki", "pdf", "text"]
+SourceKind = str  # a name registered in aligner.ingest.registry (wiki, pdf, text, ...)
 
 
 @dataclass(frozen=True)

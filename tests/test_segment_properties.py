@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.ingest import clean, document_from_text, segment_cleaned
-from aligner.segment import split_sentences
+from aligner.ingest import clean, document_from_text
+from aligner.segment import segment_cleaned, split_sentences
 
 # Pieces that trigger every rule: terminators, abbreviations, initials, quotes,
 # wiki headings and residue, hard-wrapped and hyphenated lines, footnote numbers.

@@ -1,0 +1,22 @@
+"""From a file on disk to a segmented ``Document``: decode, clean by source kind, segment."""
+
+from aligner.ingest.blocks import Block, BlockBuilder, Cleaned
+from aligner.ingest.decode import decode, read_source
+from aligner.ingest.document import document_from_text, guess_kind, read_document, read_manifest, read_presplit
+from aligner.ingest.registry import KINDS, clean, source_kind
+
+__all__ = [
+    "KINDS",
+    "Block",
+    "BlockBuilder",
+    "Cleaned",
+    "clean",
+    "decode",
+    "document_from_text",
+    "guess_kind",
+    "read_document",
+    "read_manifest",
+    "read_presplit",
+    "read_source",
+    "source_kind",
+]
