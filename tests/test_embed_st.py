@@ -22,10 +22,7 @@ def tiny_model(tmp_path_factory) -> str:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    try:
-        from sentence_transformers.sentence_transformer import modules as models
-    except ImportError:  # sentence-transformers < 6
-        from sentence_transformers import models
+    from sentence_transformers.sentence_transformer import modules as models
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     root = tmp_path_factory.mktemp("st")

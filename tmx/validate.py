@@ -148,12 +148,3 @@ def _check_tu(
     tu_langs[frozenset(langs)] += 1
     if srclang and srclang != "*all*" and langs and srclang.lower() not in langs:
         warn(f"{where}: no <tuv> in the source language {srclang}; OmegaT skips this TU")
-
-
-def require_valid(path: str | Path) -> ValidationReport:
-    """Validate and raise TmxError listing the first problems when the file is invalid."""
-    report = validate(path)
-    if not report.ok:
-        head = "; ".join(report.errors[:5])
-        raise TmxError(f"{path}: {report.n_errors} problem(s): {head}")
-    return report
