@@ -112,3 +112,23 @@ def test_the_segment_cli_offers_every_registered_kind():
     segment.register(parser.add_subparsers())
     (action,) = [a for a in parser._subparsers._group_actions[0].choices["segment"]._actions if a.dest == "kind"]
     assert tuple(action.choices) == KINDS
+
+
+def test_a_line_ending_in_a_colon_goes_on_into_the_quotation_after_it():
+    text = "Marx wrote in the Manifesto:\n\n“The Communists turn to Ger-\nmany.”\n\nIn other words:\n\nthe centre moved.\n"
+    layout = Layout.of(text)
+    pdf.join_quotations(layout)
+    assert layout.continued == {0}  # not "In other words:": no quotation follows it
+    assert [b.text for b in pdf.assemble(layout)] == [
+        "Marx wrote in the Manifesto: “The Communists turn to Germany.”",
+        "In other words:",
+        "the centre moved.",
+    ]
+
+
+def test_hyphen_join_skips_the_spaces_at_the_start_of_the_next_line():
+    text = "the mutual weaken-\n ing of the imperialists, of imperi-\n  alism and of well-\n known well-known facts.\n"
+    (block,) = pdf.assemble(Layout.of(text))
+    assert block.text == "the mutual weakening of the imperialists, of imperialism and of well-known well-known facts."
+    i = block.text.index("ing of")
+    assert text[block.source_offset(i) :].startswith("ing of")

@@ -128,3 +128,53 @@ def test_long_run_of_spaces_before_an_opener():
     # A regex that retried the run from every space would take minutes here.
     text = "word" + " " * 200000 + "The end."
     assert split(text, "en") == ["word", "The end."]
+
+
+def test_a_quoted_title_ending_in_a_question_mark_stays_in_its_sentence():
+    # Devanagari has no case, so only the quote tells that the title is inside the sentence.
+    text = "नेर्निसेभ्स्कीको ‘के गर्ने ?’ उपन्यासले उनलाई प्रभावित गर्‍यो। अर्को वाक्य।"
+    assert split(text, "ne") == [
+        "नेर्निसेभ्स्कीको ‘के गर्ने ?’ उपन्यासले उनलाई प्रभावित गर्‍यो।",
+        "अर्को वाक्य।",
+    ]
+    assert split('उनले "के गर्ने?" पुस्तक पढे। त्यसपछि गए।', "ne") == ['उनले "के गर्ने?" पुस्तक पढे।', "त्यसपछि गए।"]
+
+
+def test_question_and_exclamation_marks_inside_quotes_do_not_cut():
+    assert split('He asked, "Why? Who knows!" and walked away. Then he left.', "en") == [
+        'He asked, "Why? Who knows!" and walked away.',
+        "Then he left.",
+    ]
+    # A quoted question that ends the sentence still ends it when a capital follows.
+    assert split("He asked “Is it true?” Then he left.", "en") == ["He asked “Is it true?”", "Then he left."]
+
+
+def test_danda_inside_quotes_does_not_cut_but_the_one_before_the_closing_quote_does():
+    text = 'उनले भने "म आउँछु। तिमी बस।" त्यसपछि उनी गए।'
+    assert split(text, "ne") == ['उनले भने "म आउँछु। तिमी बस।"', "त्यसपछि उनी गए।"]
+
+
+def test_closing_quote_after_a_full_stop_stays_with_its_sentence():
+    # Detached or glued to the next word, a quote that closes an open quotation ends the sentence.
+    assert split('Sabi niya, "Siya ay umiiyak. " Silang lahat ay umalis.', "tl") == [
+        'Sabi niya, "Siya ay umiiyak. "',
+        "Silang lahat ay umalis.",
+    ]
+    assert split('Sabi niya, "Siya ay umiiyak."Silang lahat ay umalis.', "tl") == [
+        'Sabi niya, "Siya ay umiiyak."',
+        "Silang lahat ay umalis.",
+    ]
+    # A quote glued to the next word with no quotation open opens that sentence.
+    assert split('Tapos na. "Bakit?" tanong niya.', "tl") == ["Tapos na.", '"Bakit?" tanong niya.']
+
+
+@pytest.mark.parametrize("lang", ["en", "tl"])
+def test_era_and_clock_abbreviations_end_a_sentence_before_a_capital(lang):
+    assert split("The city fell in 79 A.D. The volcano was quiet after 8 p.m. Nobody knew.", lang) == [
+        "The city fell in 79 A.D.",
+        "The volcano was quiet after 8 p.m.",
+        "Nobody knew.",
+    ]
+    assert split("In A.D. 79 the city fell at 10 a.m. on a Tuesday.", lang) == [
+        "In A.D. 79 the city fell at 10 a.m. on a Tuesday."
+    ]

@@ -174,3 +174,28 @@ def test_sentence_opener_after_a_lost_full_stop_starts_a_sentence():
     # Titles after "the lectures", "pamphlet", "work" stay inside their sentence.
     book = doc("foundations-of-leninism.en.pdf.txt")
     assert not any(t.startswith(("The Foundations of Leninism", "On Lenin and Leninism")) for t in book.texts)
+
+
+def test_nepali_quoted_novel_title_stays_in_its_sentence():
+    (unit,) = [t for t in doc("lenin.ne.wiki.txt").texts if "के गर्ने" in t]
+    assert "‘के गर्ने ?’ उपन्यासले" in unit
+
+
+def test_pdf_no_hyphenation_residue_inside_sentences():
+    # The extraction puts a space at the start of some continuation lines ("weaken-" / " ing").
+    import re
+
+    book = doc("foundations-of-leninism.en.pdf.txt")
+    assert [m.group() for t in book.texts for m in re.finditer(r"[^\W\d_]- [a-z]+", t)] == []
+    joined = " ".join(book.texts)
+    for word in ("weakening of the imperialists", "contradictions of imperialism.", "“revolutionary” resolutions"):
+        assert word in joined
+
+
+def test_pdf_quotation_after_a_colon_continues_the_sentence():
+    book = doc("foundations-of-leninism.en.pdf.txt")
+    assert any(
+        t.startswith("Marx wrote at that time in the Communist Manifesto: “The Communists turn their attention")
+        for t in book.texts
+    )
+    assert "Marx wrote at that time in the Communist Manifesto:" not in book.texts

@@ -29,6 +29,7 @@ _REF_AFTER = frozenset(".,;:!?)]”’\"")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DASHES = "—–"
 _NOT_TITLE_END = frozenset(",-" + _DASHES)
+_OPENING_QUOTES = frozenset("“\"‘«„")
 
 # Line roles.
 BODY, DROP, HEADING, NOTE_START, NOTE = "body", "drop", "heading", "footnote-start", "footnote"
@@ -44,13 +45,15 @@ class Layout:
     stripped: list[str]
     roles: list[str]
     footnote_numbers: set[int]
+    # Body lines that end a paragraph by their layout but whose sentence goes on.
+    continued: set[int]
 
     @classmethod
     def of(cls, source: str) -> Layout:
         spans = line_spans(source)
         text = [source[a:e] for a, e, _ in spans]
         stripped = [t.strip() for t in text]
-        return cls(source, spans, text, stripped, [BODY] * len(spans), set())
+        return cls(source, spans, text, stripped, [BODY] * len(spans), set(), set())
 
     def blank(self, i: int) -> bool:
         return not self.stripped[i]
@@ -66,6 +69,7 @@ def clean(source: str) -> list[Block]:
     drop_running_headers(layout)
     mark_footnotes(layout)
     mark_headings(layout)
+    join_quotations(layout)
     return assemble(layout)
 
 
@@ -147,6 +151,23 @@ def mark_headings(layout: Layout) -> None:
             layout.roles[i] = HEADING
 
 
+def join_quotations(layout: Layout) -> None:
+    """A line ending in a colon goes on into the quotation it introduces (``Manifesto:`` / ``“The …``).
+
+    The PDF sets the quotation off as its own paragraph, but the colon leaves the
+    sentence open; blank lines and dropped page furniture may stand between.
+    """
+    n = len(layout.spans)
+    for i, s in enumerate(layout.stripped):
+        if layout.roles[i] != BODY or not s.endswith(":") or layout.text[i] != layout.text[i].rstrip():
+            continue
+        j = i + 1
+        while j < n and (layout.blank(j) or layout.roles[j] == DROP):
+            j += 1
+        if j < n and layout.roles[j] == BODY and layout.stripped[j][:1] in _OPENING_QUOTES:
+            layout.continued.add(i)
+
+
 def assemble(layout: Layout) -> list[Block]:
     """Blocks from the roles: body lines join into paragraphs, each footnote into its own block.
 
@@ -202,14 +223,14 @@ def assemble(layout: Layout) -> list[Block]:
             continue
         if r == NOTE:
             assert note is not None
-            _join(note, source, note_nl, a, e, note_end, vocab)
+            a = _join(note, source, note_nl, a, e, note_end, vocab)
             _add_body_line(note, source, a, e, refs, ref_starts)
             note_end, note_nl = _line_end(layout.text[i]) or "space", e
             continue
         if para:
-            _join(para, source, prev_nl, a, e, prev_end, vocab)
+            a = _join(para, source, prev_nl, a, e, prev_end, vocab)
         _add_body_line(para, source, a, e, refs, ref_starts)
-        prev_end, prev_nl = _line_end(layout.text[i]), e
+        prev_end, prev_nl = _line_end(layout.text[i]) or ("space" if i in layout.continued else ""), e
         if not prev_end:
             close_paragraph()
     close_note()
@@ -290,17 +311,24 @@ def _add_body_line(
 
 def _join(
     para: BlockBuilder, source: str, prev_nl: int, a: int, e: int, prev_end: str, vocab: _Vocabulary
-) -> None:
-    """Prepare to append the next line: drop a hyphen that splits a word, else add a space."""
+) -> int:
+    """Prepare to append the line ``source[a:e]``: drop a hyphen that splits a word, else add a space.
+
+    Returns where the line's text starts: after a hyphen, past the spaces some
+    extractions put at the start of the next line (``weaken-`` / `` ing``).
+    """
     if prev_end == "hyphen" and para.last_char() == "-":
+        while a < e and source[a] in " \t":
+            a += 1
         head = _word_before(para)
         tail_m = _WORDS.match(source, a, e)
         tail = tail_m.group() if tail_m else ""
         if head and tail and tail[0].islower() and _dehyphenate(head, tail, vocab):
             para.drop_last_char()
-        return
+        return a
     if prev_end != "dash":
         para.literal(" ", prev_nl)
+    return a
 
 
 def _word_before(para: BlockBuilder) -> str:
