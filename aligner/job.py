@@ -21,8 +21,11 @@ from aligner.pipeline import (
     Embedded, PairResult, ProgressFn, Triple, align_documents, aligned_sets,
     check_documents, embed_documents, language_pairs, triangle,
 )
+from aligner.review.export import PairFiles
+from aligner.review.rundata import RUN_FILE
+from aligner.review.state import STATUSES, Resolved
 from aligner.types import Document
-from tmx.write import alignment_tus, multilingual_tus, write_tmx
+from tmx.write import multilingual_tus, write_tmx
 
 _LANG_OR_KIND = re.compile(r"^(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)?|wiki|pdf|text|web|txt)$")
 
@@ -44,6 +47,7 @@ class JobOptions:
     mode: str = "auto"
     lang_codes: str = "bcp47"
     min_score: float | None = None
+    confirmed_only: bool = False  # bilingual TMX: only links a person confirmed (aligner review)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ def signature(encoder_identity: str, options: JobOptions) -> str:
     """One line that names everything the output depends on, like sacrebleu's signatures."""
     min_score = "none" if options.min_score is None else f"{options.min_score:g}"
     return (f"aligner:{__version__}|encoder:{encoder_identity}|mode:{options.mode}"
-            f"|lang-codes:{options.lang_codes}|min-score:{min_score}")
+            f"|lang-codes:{options.lang_codes}|min-score:{min_score}"
+            + ("|confirmed-only" if options.confirmed_only else ""))
 
 
 def trios(documents: Sequence[Document], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -90,11 +95,11 @@ def output_names(documents: Sequence[Document], pairs: Sequence[tuple[int, int]]
     """The files a run of these pairs writes, known before any embedding."""
     names = [pair_file(documents[a], documents[b]) for a, b in pairs]
     names += [multi_file([documents[i] for i in trio]) for trio in sorted(trios(documents, pairs))]
-    return list(dict.fromkeys([*names, "report.json"]))
+    return list(dict.fromkeys([*names, "report.json", RUN_FILE]))
 
 
-def _pair_report(documents: Sequence[Document], r: PairResult, file: str, written: int,
-                 timings: bool) -> dict:
+def _pair_report(documents: Sequence[Document], r: PairResult, file: str, written: PairFiles,
+                 timings: bool, resolved: Resolved | None) -> dict:
     src, tgt = documents[r.src], documents[r.tgt]
     a_src, a_tgt = aligned_sets(r.alignment)
     entry: dict = {
@@ -105,7 +110,9 @@ def _pair_report(documents: Sequence[Document], r: PairResult, file: str, writte
         "mode": r.alignment.mode,
         "mode_reason": r.alignment.info.get("mode_reason", ""),
         "beads": len(r.alignment.beads),
-        "tus_written": written,
+        "tus_written": written.tus,
+        "tmx_files": list(written.groups),
+        "review": _review_counts(resolved),
     }
     for doc, aligned in ((src, a_src), (tgt, a_tgt)):
         n = len(doc.sentences)
@@ -124,6 +131,13 @@ def _pair_report(documents: Sequence[Document], r: PairResult, file: str, writte
     return entry
 
 
+def _review_counts(resolved: Resolved | None) -> dict:
+    links = resolved.links if resolved else ()
+    counts = {status: sum(1 for ln in links if ln.status == status) for status in STATUSES}
+    counts["stale"] = resolved.stale if resolved else 0
+    return counts
+
+
 def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encoder=None,
             options: JobOptions = JobOptions(), progress: ProgressFn | None = None,
             inputs: Sequence[str | os.PathLike] = (), force: bool = False) -> JobResult:
@@ -131,32 +145,47 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
 
     ``inputs`` are the files the documents came from: a folder holding one is
     refused unless ``force``. The folder is checked before embedding, so a bad
-    ``--out`` costs nothing.
+    ``--out`` costs nothing. Decisions in ``out_dir/review.json`` (aligner
+    review) are read: confirmed and related links stay fixed and only the rest
+    is re-aligned. The run never writes review.json; it is the reviewer's.
     """
     from aligner.embed import get_encoder
+    from aligner.review import export, rundata
+    from aligner.review import state as review_state
+    from aligner.review.realign import without
 
     check_documents(documents, distinct_languages=False)
     out_dir = Path(out_dir)
     pairs = language_pairs(documents)
     names = output_names(documents, pairs)
     outdir.preflight(out_dir, names, inputs=inputs, force=force)
+    state = review_state.load(out_dir) if out_dir.is_dir() else review_state.ReviewState()
+    indexes = [review_state.SentenceIndex(d) for d in documents]
+    resolved = {(i, j): review_state.resolve(state.pair(documents[i].name, documents[j].name), indexes[i],
+                                             indexes[j]) for i, j in pairs}
     enc = encoder if encoder is not None else get_encoder()
     pinned = "SOURCE_DATE_EPOCH" in os.environ
     embedded = embed_documents(documents, enc, progress=progress)
     results = align_documents(documents, embedded, pairs, encoder=enc, mode=options.mode,
-                              progress=progress)
-    found = triangles(documents, results)
+                              progress=progress, reviewed={k: v.links for k, v in resolved.items()})
+    # Related links are no translations: keep them out of every TM, the three-language one included.
+    found = triangles(documents, [PairResult(r.src, r.tgt, without(r.alignment, resolved[(r.src, r.tgt)].links),
+                                             r.seconds) for r in results])
+    export_options = export.ExportOptions(lang_codes=options.lang_codes, min_score=options.min_score,
+                                          confirmed_only=options.confirmed_only)
+    files = [export.pair_files(pair_file(documents[r.src], documents[r.tgt]), documents[r.src], documents[r.tgt],
+                               r.alignment, export.statuses_of(resolved[(r.src, r.tgt)].links), export_options)
+             for r in results]
+    extra = [name for f in files for name in f.groups if name not in names]  # OmegaT's penalty-NN/ files
 
-    with outdir.writing(out_dir, names, inputs=inputs, force=force) as out:
+    with outdir.writing(out_dir, [*names, *extra], inputs=inputs, force=force) as out:
         pair_entries = []
-        for r in results:
+        for r, pf in zip(results, files):
             src, tgt = documents[r.src], documents[r.tgt]
-            file = pair_file(src, tgt)
-            with out.open(file) as f:
-                stats = write_tmx(f, alignment_tus(r.alignment, src, tgt, src_lang=src.lang, tgt_lang=tgt.lang),
-                                  srclang=src.lang, langs=[src.lang, tgt.lang],
-                                  lang_codes=options.lang_codes, min_score=options.min_score)  # type: ignore[arg-type]
-            pair_entries.append(_pair_report(documents, r, file, stats.written, not pinned))
+            for name, tus in pf.groups.items():
+                with out.open(name) as f:
+                    export.write_group(f, tus, src, tgt, options.lang_codes)
+            pair_entries.append(_pair_report(documents, r, pf.main, pf, not pinned, resolved[(r.src, r.tgt)]))
         multi_entries = []
         for (a, b, c), triples in sorted(found.items()):
             docs = (documents[a], documents[b], documents[c])
@@ -178,6 +207,12 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
         }
         with out.open("report.json") as f:
             f.write((dumps(report, indent=2, sort_keys=False) + "\n").encode("utf-8"))
+        run = rundata.RunData(tuple(documents), tuple(rundata.RunPair(r.src, r.tgt, pf.main, r.alignment)
+                                                      for r, pf in zip(results, files)),
+                              getattr(enc, "name", ""), options.lang_codes, options.min_score,
+                              tuple(ix.digest for ix in indexes))
+        with out.open(RUN_FILE) as f:
+            rundata.write(run, f)
     return JobResult(out_dir, tuple(documents), tuple(results), found, report, embedded)
 
 

@@ -43,7 +43,9 @@ _FORMAT = 1
 
 
 def temp_name(name: str) -> str:
-    return f".{name}.aligner-tmp"
+    """The temp file beside ``name``, in its sub-folder when it has one (OmegaT's ``penalty-NN/``)."""
+    head, _, tail = name.rpartition("/")
+    return f"{head}/.{tail}.aligner-tmp" if head else f".{name}.aligner-tmp"
 
 
 def _sha256(path: Path) -> str | None:
@@ -98,6 +100,11 @@ def _write_marker(folder: Path, files: dict[str, str], dir_fd: int | None, **jou
 def _remove_if_ours(path: Path, sha: str | None) -> None:
     if sha is not None and _sha256(path) == sha:
         path.unlink(missing_ok=True)
+        if path.parent.name.startswith("penalty-"):
+            try:
+                path.parent.rmdir()
+            except OSError:
+                pass
 
 
 def _recover(folder: Path, dir_fd: int | None) -> dict[str, str] | None:
@@ -153,6 +160,7 @@ def _check(folder: Path, names: Iterable[str], files: dict[str, str] | None, inp
         raise InputError(f"--out {folder} holds the input {held[0]}; choose an output folder of its own "
                          "(or pass --force to write beside the inputs: nothing there is removed or overwritten)")
     ours = _ours(folder, files)
+    ours |= {name.split("/", 1)[0] for name in ours if "/" in name}  # sub-folders holding our files
     entries = [p.name for p in folder.iterdir()]
     foreign = sorted(set(entries) - ours - {MARKER})
     if foreign and files is None and not force:
@@ -234,6 +242,8 @@ class Writer:
         if name not in self.names:
             raise ValueError(f"{name} was not announced to the output folder")
         path = self.folder / temp_name(name)
+        if "/" in name:
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         with os.fdopen(fd, "wb") as f:
             yield f
@@ -244,10 +254,12 @@ class Writer:
 
 @contextmanager
 def writing(out_dir: str | os.PathLike, names: Sequence[str], *, inputs: Sequence[str | os.PathLike] = (),
-            force: bool = False) -> Iterator[Writer]:
+            force: bool = False, keep: bool = False, drop: Sequence[str] = ()) -> Iterator[Writer]:
     """Write exactly ``names`` into the folder; they appear together when the block succeeds.
 
     On any error (disk full, Ctrl-C) the temp files go and the folder is as before.
+    ``keep`` updates part of a run's output (``aligner review`` rewriting the TMX
+    files): the files the marker names stay ours, except ``drop``, which go.
     """
     folder = Path(out_dir)
     created: list[Path] = []
@@ -281,6 +293,10 @@ def writing(out_dir: str | os.PathLike, names: Sequence[str], *, inputs: Sequenc
                 _undo(folder, names, files, fd)
                 raise
             new = dict(writer._done)
+            gone = files or {}
+            if keep:
+                gone = {name: sha for name, sha in gone.items() if name in drop and name not in new}
+                new = {**{k: v for k, v in (files or {}).items() if k not in gone}, **new}
             with _sigint_deferred():
                 try:
                     _write_marker(folder, files or {}, fd, commit=dict(sorted(new.items())))
@@ -290,7 +306,7 @@ def writing(out_dir: str | os.PathLike, names: Sequence[str], *, inputs: Sequenc
                 # from here on a killed run is rolled forward by the next one, never back
                 for name in names:
                     os.replace(folder / temp_name(name), folder / name)
-                for name, sha in (files or {}).items():
+                for name, sha in gone.items():
                     if name not in new:
                         _remove_if_ours(folder / name, sha)
                 _fsync_dir(fd)

@@ -8,13 +8,17 @@ documents (the corpus's two English texts) are never paired or concatenated.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aligner.errors import InputError
 from aligner.types import Alignment, Document
+
+if TYPE_CHECKING:
+    from aligner.review.state import Link
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -120,9 +124,12 @@ def embed_documents(documents: Sequence[Document], encoder=None, *,
 
 def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Sequence[tuple[int, int]],
                     *, encoder=None, mode: str = "auto",
-                    progress: ProgressFn | None = None) -> list[PairResult]:
+                    progress: ProgressFn | None = None,
+                    reviewed: Mapping[tuple[int, int], Sequence[Link]] | None = None) -> list[PairResult]:
+    """Align each pair; a pair with ``reviewed`` links keeps them and is re-aligned only between them."""
     from aligner.align import align
     from aligner.embed import embed, get_encoder
+    from aligner.review.realign import align_anchored
 
     enc = encoder if encoder is not None else get_encoder()
 
@@ -134,9 +141,15 @@ def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Se
         if progress:
             progress("aligning", n, len(pairs))
         t0 = time.perf_counter()
-        alignment = align(documents[i].texts, documents[j].texts, embed=embed_texts,
-                          src_vecs=embedded.vectors[i], tgt_vecs=embedded.vectors[j],
-                          mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang)  # type: ignore[arg-type]
+        links = (reviewed or {}).get((i, j))
+        if links:
+            alignment = align_anchored(documents[i].texts, documents[j].texts, embedded.vectors[i],
+                                       embedded.vectors[j], links, align=align, mode=mode, embed=embed_texts,
+                                       src_lang=documents[i].lang, tgt_lang=documents[j].lang)
+        else:
+            alignment = align(documents[i].texts, documents[j].texts, embed=embed_texts,
+                              src_vecs=embedded.vectors[i], tgt_vecs=embedded.vectors[j],
+                              mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang)  # type: ignore[arg-type]
         results.append(PairResult(i, j, alignment, time.perf_counter() - t0))
     if progress:
         progress("aligning", len(pairs), len(pairs))

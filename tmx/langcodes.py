@@ -11,8 +11,9 @@ from typing import Literal
 
 from aligner.errors import ConfigError
 
-Preset = Literal["omegat", "trados", "bcp47"]
-PRESETS: tuple[str, ...] = ("omegat", "trados", "bcp47")
+Preset = Literal["omegat", "trados", "memoq", "bcp47"]
+# memoQ maps TMX languages in its import dialog and reads BCP-47 tags as written.
+PRESETS: tuple[str, ...] = ("omegat", "trados", "memoq", "bcp47")
 
 _CODE_RE = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 
@@ -72,7 +73,7 @@ def convert(lang: str, preset: Preset) -> str:
     if preset not in PRESETS:
         raise ConfigError(f"unknown language-code preset '{preset}'; choose one of {', '.join(PRESETS)}")
     tag = to_bcp47(lang)
-    if preset == "bcp47":
+    if preset in ("bcp47", "memoq"):
         return tag
     parts = tag.split("-")
     primary = parts[0]

@@ -13,6 +13,8 @@ class TranslationUnit:
     segs: tuple[tuple[str, str], ...]  # (bcp47 lang, text)
     props: tuple[tuple[str, str], ...] = ()  # (type, value), e.g. ("x-score", "0.912")
     note: str | None = None
+    # Props inside one language's <tuv>, e.g. memoQ's x-context-pre: ((lang, ((type, value), ...)), ...)
+    tuv_props: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def langs(self) -> tuple[str, ...]:

@@ -157,8 +157,10 @@ def write_tmx(
                 buf.append(f'      <prop type="{esc(type_, True)}">{esc(value)}</prop>\n')
             if tu.note:
                 buf.append(f"      <note>{esc(tu.note)}</note>\n")
+            inner = {canon(lang): props for lang, props in tu.tuv_props}
             for lang in declared:
-                buf.append(f'      <tuv xml:lang="{out_codes[lang]}"><seg>{_escape(by_lang[lang], False)}</seg></tuv>\n')
+                props_xml = "".join(f'<prop type="{esc(t, True)}">{esc(v)}</prop>' for t, v in inner.get(lang, ()))
+                buf.append(f'      <tuv xml:lang="{out_codes[lang]}">{props_xml}<seg>{_escape(by_lang[lang], False)}</seg></tuv>\n')
             buf.append("    </tu>\n")
             counts["written"] += 1
             if len(buf) > 4096:
