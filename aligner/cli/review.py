@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aligner.errors import InputError
+from aligner.inert import inert
 from tmx.langcodes import PRESETS
 
 
@@ -37,12 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _summary(session, console: Console) -> None:
-    table = Table(title=f"aligner review {session.out_dir}", title_justify="left")
+    table = Table(title=f"aligner review {inert(str(session.out_dir))}", title_justify="left")
     for col in ("pair", "confirmed", "rejected", "related", "pending", "stale"):
         table.add_column(col, justify="left" if col == "pair" else "right")
     for view in session.pairs:
         c = view.counts()
-        table.add_row(view.name, *(str(c[k]) for k in ("confirmed", "rejected", "related", "pending", "stale")))
+        table.add_row(inert(view.name), *(str(c[k]) for k in ("confirmed", "rejected", "related", "pending", "stale")))
     console.print(table)
 
 
