@@ -64,6 +64,7 @@ class Session:
     run: rundata.RunData
     state: st.ReviewState
     pairs: tuple[PairView, ...]
+    run_changed: bool = False  # a pair was re-aligned in the app: alignments.json is rewritten on save
 
     @classmethod
     def open(cls, out_dir: str | os.PathLike) -> Session:
@@ -104,6 +105,20 @@ class Session:
                     links.append(st.Link(b.src, b.tgt, "rejected", b.score))
             out = out.with_pair(k, view.with_links(st.sort_links(links)))
         return out
+
+    def realigned(self, k: int, vectors: tuple, embed) -> Session:
+        """Pair ``k`` aligned again around its confirmed and related links (what a re-run would do)."""
+        from aligner.align import align
+        from aligner.review.realign import align_anchored
+
+        view = self.pairs[k]
+        alignment = align_anchored(view.src.texts, view.tgt.texts, vectors[0], vectors[1], view.links,
+                                   align=align, mode=view.run.mode or "auto", embed=embed,
+                                   src_lang=view.src.lang, tgt_lang=view.tgt.lang)
+        pairs = list(self.run.pairs)
+        pairs[k] = replace(pairs[k], alignment=alignment)
+        out = replace(self, run=replace(self.run, pairs=tuple(pairs)), run_changed=True)
+        return out.with_pair(k, replace(view, run=alignment))
 
     def review_state(self) -> st.ReviewState:
         state = self.state
