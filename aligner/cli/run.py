@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="language codes written in the TMX files (default: bcp47)")
     p.add_argument("--min-score", type=_options.score, default=None, metavar="X",
                    help="leave beads with a confidence below X out of the TMX files")
+    p.add_argument("--confirmed-only", action="store_true",
+                   help="bilingual TMX: only links confirmed in OUT/review.json (see aligner review)")
     p.add_argument("--no-gaps", action="store_true", help="do not show the gap diff at the end")
     p.add_argument("--collapse", action=argparse.BooleanOptionalAction, default=True,
                    help="fold aligned rows of the gap diff to a count (default: on)")
@@ -117,7 +119,8 @@ def handler(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     documents = load(args)
     encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
-    options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score)
+    options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score,
+                         confirmed_only=args.confirmed_only)
     with progress_bars(err) as progress:
         result = run_job(documents, args.out, encoder=encoder, options=options, progress=progress,
                          inputs=input_paths(args), force=args.force)
