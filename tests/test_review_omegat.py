@@ -13,8 +13,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from aligner.review.export import ExportOptions, penalty, write_pair
 from test_review_export import ALIGNMENT, EN, SRC, STATUSES, TGT, TL
+
+from aligner.review.export import ExportOptions, penalty, write_pair
 
 JAR = Path(os.environ.get("OMEGAT_JAR", "/usr/share/omegat/OmegaT.jar"))
 

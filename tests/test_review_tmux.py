@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from review_fixture import make_run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -125,10 +126,10 @@ class ReviewApp(App):
     CSS = """
     #title { height: 1; background: $boost; }
     #status { height: 1; background: $boost; }
-    #sections { width: %d; display: none; }
+    #sections { width: SIDEBAR_WIDTH; display: none; }
     #sections.shown { display: block; }
     #rows { height: 1fr; }
-    """ % SIDEBAR
+    """.replace("SIDEBAR_WIDTH", str(SIDEBAR))
     BINDINGS = [
         Binding("q", "quit_review", "quit"),
         Binding("c,space", "confirm", "confirm"),
@@ -158,10 +159,10 @@ class ReviewApp(App):
 
     def __init__(self, session: Session, *, vectors: VectorsFn | None = None, embed=None,
                  lang_codes: str | None = None, confirmed_only: bool = False,
-                 config: rv.ReviewConfig = rv.ReviewConfig()):
+                 config: rv.ReviewConfig | None = None):
         super().__init__()
         self.session = session
-        self.config = config
+        self.config = config or rv.ReviewConfig()
         self.vectors_fn = vectors or cache_vectors(session.run.encoder)
         self.embed_fn = embed or cache_embed(session.run.encoder)
         self.lang_codes = lang_codes
@@ -262,8 +263,11 @@ class ReviewApp(App):
 
     def update_bars(self) -> None:
         c = self.view.counts()
-        band = "all" if self.band is None else "%.1f–%.1f" % (self.config.bands[self.band][0],
-                                                             min(1.0, self.config.bands[self.band][1]))
+        if self.band is None:
+            band = "all"
+        else:
+            lo, hi = self.config.bands[self.band]
+            band = f"{lo:.1f}–{min(1.0, hi):.1f}"
         title = (f" {self.k + 1}/{len(self.session.pairs)} {self.view.src.lang}↔{self.view.tgt.lang}  "
                  f"✓{c['confirmed']} ✗{c['rejected']} ≈{c['related']} ·{c['pending']} pending"
                  + (f" stale {c['stale']}" if c["stale"] else "") + f"  score: {band}")
@@ -284,7 +288,7 @@ class ReviewApp(App):
     def current(self) -> rv.Row | None:
         try:
             table = self.query_one("#rows", DataTable)
-        except Exception:
+        except NoMatches:  # before mount
             return None
         if not self.shown:
             return None

@@ -74,8 +74,10 @@ def rows_of(view: PairView) -> tuple[list[Row], list[Section]]:
         heading = any(view.src.sentences[i].kind == "heading" for i in src) or any(
             view.tgt.sentences[j].kind == "heading" for j in tgt)
         if heading or not sections:
-            title = " ".join(view.src.sentences[i].text for i in src) or " ".join(
-                view.tgt.sentences[j].text for j in tgt) if heading else "(start)"
+            title = "(start)"
+            if heading:
+                title = " ".join(view.src.sentences[i].text for i in src) or " ".join(
+                    view.tgt.sentences[j].text for j in tgt)
             sections.append([title, len(rows), 0, 0, 0, 0, 0, 0])
         if src and tgt:
             kind, status = LINK, statuses.get((src, tgt))
@@ -223,6 +225,22 @@ def search(view: PairView, rows: Sequence[Row], start: int, query: str) -> int |
 
 
 __all__ = [
-    "GAP", "HEADING", "LINK", "ReviewConfig", "Row", "Section", "candidates", "clear", "confirm",
-    "confirm_above", "merge", "next_index", "related", "reject", "relink", "rows_of", "search", "split",
+    "GAP",
+    "HEADING",
+    "LINK",
+    "ReviewConfig",
+    "Row",
+    "Section",
+    "candidates",
+    "clear",
+    "confirm",
+    "confirm_above",
+    "merge",
+    "next_index",
+    "reject",
+    "related",
+    "relink",
+    "rows_of",
+    "search",
+    "split",
 ]
