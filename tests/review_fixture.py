@@ -40,7 +40,8 @@ def make_run(out: Path, lang_codes: str = "trados") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     data = rundata.RunData((SRC, TGT), (rundata.RunPair(0, 1, "flood.en-tl.tmx", Alignment(BEADS, 9, 8, "parallel")),),
                            "e5-small", lang_codes, None, (document_digest(SRC), document_digest(TGT)))
-    rundata.save(data, out)
+    with open(out / rundata.RUN_FILE, "wb") as f:
+        rundata.write(data, f)
     return out
 
 

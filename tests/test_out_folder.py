@@ -60,7 +60,7 @@ def test_out_holding_the_inputs_is_refused_and_force_keeps_every_user_file(small
     after = tree(proj)
     for name, data in before.items():
         assert after[name] == data, name
-    assert written(proj) == {"lenin.tl-ne.tmx", "report.json"}
+    assert written(proj) == {"lenin.tl-ne.tmx", "report.json", "alignments.json"}
     assert set(after) == set(before) | written(proj) | {MARKER}
     assert result.out_dir == proj
 
@@ -94,9 +94,9 @@ def test_rerun_replaces_only_its_own_files_and_keeps_what_others_added(small_cor
     (out / "review-state.json").write_text('{"accepted": [1]}')  # what `aligner review` keeps beside
     # a smaller run: the stale pair files of the first run go, the user's file stays
     run_job(docs[:2], out)
-    assert written(out) == {"lenin.tl-ne.tmx", "report.json"}
+    assert written(out) == {"lenin.tl-ne.tmx", "report.json", "alignments.json"}
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "lenin.tl-ne.tmx", "report.json",
-                                                            "review-state.json"])
+                                                            "alignments.json", "review-state.json"])
     assert (out / "review-state.json").read_text() == '{"accepted": [1]}'
 
 
@@ -124,7 +124,7 @@ def test_symlinked_out_leaves_nothing_beside_the_link(small_corpus, tmp_path):
     run_job(docs[:2], link)
     assert link.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
-    assert written(real) == {"lenin.tl-ne.tmx", "report.json"}
+    assert written(real) == {"lenin.tl-ne.tmx", "report.json", "alignments.json"}
 
 
 def test_concurrent_runs_on_one_out_never_fail_or_mix(small_corpus, tmp_path):
@@ -147,7 +147,8 @@ def test_concurrent_runs_on_one_out_never_fail_or_mix(small_corpus, tmp_path):
     names = written(out)
     assert {p.name for p in out.iterdir()} == names | {MARKER}  # no temp file, no other run's stale file
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert {p["tmx"] for p in report["pairs"]} | {m["tmx"] for m in report["multilingual"]} | {"report.json"} == names
+    assert {p["tmx"] for p in report["pairs"]} | {m["tmx"] for m in report["multilingual"]} | {"report.json",
+                                                                                          "alignments.json"} == names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

@@ -117,3 +117,31 @@ def test_a_folder_that_is_no_run_output_exits_2(tmp_path, capsys):
     assert main(["review", str(tmp_path)]) == 2
     assert "aligner run" in capsys.readouterr().err
     assert main(["review", str(tmp_path / "missing")]) == 2
+
+
+def test_omegat_run_writes_penalty_folders_that_review_and_rerun_keep_in_order(small_corpus, tmp_path):
+    from aligner.outdir import MARKER
+
+    _, docs = small_corpus
+    out = tmp_path / "out"
+    result = run_job(docs, out, options=JobOptions(lang_codes="omegat"))
+    entry = result.report["pairs"][PAIR]
+    penalty_files = [f for f in entry["tmx_files"] if f.startswith("penalty-")]
+    assert penalty_files and all((out / f).is_file() for f in penalty_files)
+    marker = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
+    assert set(penalty_files) <= set(marker)
+    for f in entry["tmx_files"]:
+        xmllint_check(out / f)
+    # Confirm every link of the pair: its penalty files go, the main file holds them all.
+    session = Session.open(out)
+    view = session.pairs[PAIR]
+    beads = [b for b in view.alignment.beads if not b.is_gap]
+    session.with_pair(PAIR, view.with_links(sort_links(Link(b.src, b.tgt, "confirmed", b.score) for b in beads))).save()
+    assert not any((out / f).exists() for f in penalty_files)
+    assert len(list(iter_tus(out / entry["tmx"]))) == len(beads)
+    marker = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
+    assert not set(penalty_files) & set(marker) and entry["tmx"] in marker
+    # The next run still knows every file as its own and keeps the links confirmed.
+    again = run_job(docs, out, options=JobOptions(lang_codes="omegat"))
+    assert [f for f in again.report["pairs"][PAIR]["tmx_files"] if f.startswith("penalty-")] == []
+    assert again.report["pairs"][PAIR]["review"]["confirmed"] == len(beads)
