@@ -213,3 +213,26 @@ def test_the_screen_fits_and_uses_the_room(out, size):
         if size[0] >= 140:
             assert text_w >= 55
     run_keys(out, [], size=size, check=check)
+
+
+def test_moving_keys(out):
+    def check(app):
+        assert app.current.src == (1,)  # j j k
+    run_keys(out, ["j", "j", "k"], check=check)
+
+    def last(app):
+        assert app.current.src == (7, 8)
+    run_keys(out, ["end"], check=last)
+
+    def first(app):
+        assert app.current.src == (0,)
+    run_keys(out, ["pagedown", "home"], check=first)
+
+    def back(app):
+        assert app.k == 0
+    run_keys(out, ["P"], check=back)
+
+
+def test_escape_cancels_a_relink(out):
+    run_keys(out, ["r", "escape"])
+    assert not (out / "review.json").exists() or links(out) == {}
