@@ -7,7 +7,9 @@ import os
 import numpy as np
 import pytest
 
-pytest.importorskip("sentence_transformers", reason="needs the [st] extra: pip install '.[st]'")
+from needs import need_sentence_transformers  # noqa: E402
+
+need_sentence_transformers()  # skips on a light install, fails in CI
 
 from aligner.cache import EmbeddingCache  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402

@@ -4,13 +4,14 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 from rich.cells import cell_len
+
+from needs import need_tmux
 
 ANSI = re.compile(r"\x1b[\[\]]")
 
@@ -82,9 +83,9 @@ def run_in_tmux(root, argv, width, height=200):
     return screen
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 @pytest.mark.parametrize("width", [80, 160])
 def test_diff_in_a_real_terminal(files, width):
+    need_tmux()
     screen = run_in_tmux(files, gaps_argv(files), width)
     lines = [line.rstrip() for line in screen.splitlines()]
     assert max(cell_len(line) for line in lines) <= width

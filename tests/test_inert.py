@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from needs import need_tmux
 from aligner.cli import main
 from aligner.cli.gaps import format_report
 from aligner.gaps import build_report
@@ -160,9 +160,9 @@ def test_error_messages_are_inert(tmp_path, capsys):
     assert "\\x1b]0;PWNED" in err
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_tmux_pane_title_survives_a_hostile_document(tmp_path):
     """The reported attack, end to end: print a document in a real terminal and read its title."""
+    need_tmux()
     f = tmp_path / "hostile.en.txt"
     f.write_text(HOSTILE_EN, encoding="utf-8")
     socket = f"aligner-inert-{os.getpid()}"

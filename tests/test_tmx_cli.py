@@ -3,7 +3,7 @@ import json
 import pytest
 
 from aligner.cli import main
-from test_tmx_support import write_checked, xmllint_check
+from test_tmx_support import write_checked, assert_valid_tmx
 from tmx.model import TranslationUnit
 from tmx.read import iter_tus
 from tmx.validate import validate
@@ -46,7 +46,7 @@ def test_merge_deduplicates_across_files_and_code_styles(two_files, tmp_path, ca
     out = tmp_path / "merged.tmx"
     assert main(["tmx", "merge", *map(str, two_files), "-o", str(out), "--lang-codes", "omegat"]) == 0
     assert "3 TUs written from 4 read (1 duplicates" in capsys.readouterr().out
-    xmllint_check(out)
+    assert_valid_tmx(out)
     units = list(iter_tus(out))
     assert [u.segs for u in units] == [(("en", "Yes."), ("tl", "Oo.")), (("en", "No."), ("tl", "Hindi.")),
                                        (("en", "Maybe."), ("tl", "Siguro."))]
@@ -60,7 +60,7 @@ def test_merge_min_score_and_tuid_clash(two_files, tmp_path):
     write_checked(c, [unit("1", "Other.", "Iba.", "0.95")], srclang="en", langs=["en", "tl"])
     out = tmp_path / "m.tmx"
     assert main(["tmx", "merge", str(a), str(c), "-o", str(out), "--min-score", "0.5"]) == 0
-    xmllint_check(out)
+    assert_valid_tmx(out)
     assert [(u.tuid, u.text("en")) for u in iter_tus(out)] == [("1", "Yes."), ("1-2", "Other.")]
 
 
@@ -116,7 +116,7 @@ def test_align_format_tmx_writes_a_valid_bilingual_tmx(tmp_path, monkeypatch):
     path = tmp_path / "pair.tmx"
     with open(path, "w", encoding="utf-8") as fh:
         FORMATTERS["tmx"](alignment, src, tgt, fh)
-    xmllint_check(path)
+    assert_valid_tmx(path)
     assert [u.segs for u in iter_tus(path)] == [(("en", "One."), ("tl", "Isa.")), (("en", "Two."), ("tl", "Dalawa."))]
     text = io.StringIO()
     FORMATTERS["tmx"](alignment, src, tgt, text)
