@@ -97,7 +97,15 @@ def test_an_interrupt_numba_turned_into_a_systemerror_exits_130(monkeypatch, tex
     assert capsys.readouterr().err == "aligner: interrupted\n"
 
 
-def test_a_ctrl_c_a_library_swallowed_still_exits_130(monkeypatch, text_file, capsys):
+@pytest.fixture
+def ctrl_c_enabled():
+    """Python's own SIGINT handler, as in a terminal (a background test run may ignore SIGINT)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_a_ctrl_c_a_library_swallowed_still_exits_130(monkeypatch, text_file, capsys, ctrl_c_enabled):
     def handler(args):
         try:
             os.kill(os.getpid(), signal.SIGINT)

@@ -65,7 +65,9 @@ class _InterruptWatch:
         signal.default_int_handler(signum, frame)
 
     def __enter__(self) -> _InterruptWatch:
-        if threading.current_thread() is threading.main_thread():
+        # A process started with SIGINT ignored (a background job) keeps ignoring it.
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
             self._previous = signal.signal(signal.SIGINT, self._handler)
         return self
 
