@@ -4,7 +4,7 @@ OmegaT penalty folders; translate-toolkit reads every preset and every file is v
 from __future__ import annotations
 
 import pytest
-from test_tmx_support import xmllint_check
+from test_tmx_support import assert_valid_tmx
 from translate.storage.tmx import tmxfile
 
 from aligner.review.export import ExportOptions, penalty, write_pair
@@ -45,7 +45,7 @@ def test_penalty_bands_put_an_exact_match_at_the_lower_edge_of_its_score_band():
 def test_trados_gets_origin_alignment_and_confirmation_levels(tmp_path):
     written = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, ExportOptions("trados"))
     path = tmp_path / "flood.en-tl.tmx"
-    xmllint_check(path)
+    assert_valid_tmx(path)
     assert written.files == ("flood.en-tl.tmx",) and written.tus == 4 and written.confirmed == 2
     units, props = raw_tu_props(path)
     assert [u.source for u in units] == [EN[0], EN[1], EN[2], EN[4]]  # the related pair is no translation
@@ -57,7 +57,7 @@ def test_trados_gets_origin_alignment_and_confirmation_levels(tmp_path):
 def test_memoq_gets_aligned_corrected_and_the_source_context(tmp_path):
     write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, ExportOptions("memoq"))
     path = tmp_path / "flood.en-tl.tmx"
-    xmllint_check(path)
+    assert_valid_tmx(path)
     units, props = raw_tu_props(path)
     assert all(p["aligned"] == "yes" for p in props)
     assert [p.get("corrected") for p in props] == ["yes", None, None, "yes"]
@@ -77,7 +77,7 @@ def test_omegat_keeps_confirmed_in_the_main_file_and_the_rest_under_penalty_fold
     assert written.files == ("flood.en-tl.tmx", "penalty-20/flood.en-tl.tmx", "penalty-50/flood.en-tl.tmx")
     by_file = {}
     for name in written.files:
-        xmllint_check(tmp_path / name)
+        assert_valid_tmx(tmp_path / name)
         with open(tmp_path / name, "rb") as f:
             by_file[name] = [u.source for u in tmxfile(f).units]
     assert by_file == {"flood.en-tl.tmx": [EN[0], EN[4]], "penalty-20/flood.en-tl.tmx": [EN[1]],
@@ -94,7 +94,7 @@ def test_confirmed_only_writes_what_a_person_approved(tmp_path, preset):
     options = ExportOptions(preset, confirmed_only=True)
     written = write_pair(tmp_path, "f.tmx", SRC, TGT, ALIGNMENT, STATUSES, options)
     assert written.files == ("f.tmx",)
-    xmllint_check(tmp_path / "f.tmx")
+    assert_valid_tmx(tmp_path / "f.tmx")
     with open(tmp_path / "f.tmx", "rb") as f:
         assert [u.source for u in tmxfile(f).units] == [EN[0], EN[4]]
     if preset == "bcp47":

@@ -3,8 +3,8 @@ unconfirmed exact match from ``penalty-NN/`` shows at 100 - NN in OmegaT's own f
 
 OmegaT 3.6 headless (console-translate) runs a Groovy hook after loading the project that
 asks OmegaT's FindMatches for every segment's matches and their scores, as the Fuzzy
-Matches pane would show them. Needs the Debian/Ubuntu ``omegat`` package (CI installs it);
-the test fails, not skips, without it.
+Matches pane would show them. Needs the Debian/Ubuntu ``omegat`` package: without it the
+test skips with the reason, and fails in CI, which installs it (tests/needs.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import os
 import subprocess
 from pathlib import Path
 
+from needs import OMEGAT_JAR as JAR
+from needs import need_omegat
 from test_review_export import ALIGNMENT, EN, SRC, STATUSES, TGT, TL
 
 from aligner.review.export import ExportOptions, penalty, write_pair
-
-JAR = Path(os.environ.get("OMEGAT_JAR", "/usr/share/omegat/OmegaT.jar"))
 
 PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <omegat><project version="1.0">
@@ -54,7 +54,7 @@ new File(System.getProperty("review.dump")).withWriter("UTF-8") { w ->
 
 
 def omegat_matches(tmp_path: Path, tm_files: dict[str, Path]) -> list[tuple[str, str, int, str]]:
-    assert JAR.is_file(), f"OmegaT is not installed ({JAR}); apt-get install omegat"
+    need_omegat()
     proj = tmp_path / "project"
     for sub in ("source", "target", "tm", "glossary", "dictionary", "omegat"):
         (proj / sub).mkdir(parents=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from needs import need_tmux
 from review_fixture import make_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 class Tmux:
     def __init__(self, tmp: Path, size: tuple[int, int]):
-        assert shutil.which("tmux"), "tmux is not installed (apt-get install tmux)"
+        need_tmux()
         self.cmd = ["tmux", "-L", f"review-{os.getpid()}-{size[0]}", "-f", os.devnull]
         self.tmp = tmp
         self.size = size
