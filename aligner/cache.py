@@ -5,8 +5,14 @@ build, prefix), so vectors of different encoders or builds never mix. The store
 is sqlite in WAL mode with a busy timeout, which lets many runs and batch workers
 share one file; a lock held past the timeout is a miss (or a skipped store), never a
 reason to rebuild a file other processes are using.
-A file that sqlite cannot read (garbage, truncation, a foreign database) is
-moved aside and rebuilt: the cache only ever costs a re-embed, never a run.
+
+The path is the user's to choose, so the cache opens only a file that is its
+own: sqlite's magic header plus our ``application_id`` (or the three tables of
+the previous release, which has none). Anything else (notes, another
+program's database) is refused untouched. Every row carries a checksum of its
+encoder identity, key and vector; a row that fails it is a miss, re-embedded
+and overwritten. A file of ours that sqlite cannot read any more is moved aside
+and rebuilt: damage to the cache only ever costs a re-embed, never a run.
 """
 
 from __future__ import annotations
@@ -22,11 +28,18 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["EmbeddingCache", "CacheInfo", "EncoderEntry", "default_cache_path"]
+from aligner.errors import InputError
+
+__all__ = ["APPLICATION_ID", "CacheInfo", "EmbeddingCache", "EncoderEntry", "SCHEMA_VERSION", "VerifyReport",
+           "default_cache_path"]
 
 _log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+APPLICATION_ID = 0x416C6E45  # "AlnE" in the sqlite header: this file is an aligner embedding cache
+SCHEMA_VERSION = 2  # PRAGMA user_version; the previous release wrote 0 and no checksums
+_LEGACY_TABLES = frozenset({"meta", "encoders", "vectors"})
+_MAGIC = b"SQLite format 3\x00"
+_UNIT_TOLERANCE = 1e-3  # |norm^2 - 1| of an L2-normalised float32 row; damage is far larger
 FILE_NAME = "embeddings.sqlite"
 _BUSY_TIMEOUT_S = 60.0
 _CHUNK = 500  # sqlite host-parameter limit is 999 on old builds
@@ -54,6 +67,69 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def row_checksum(identity: str, key: bytes, vec: bytes) -> bytes:
+    """What a row must hash to: a flipped bit in the vector, the key or the encoder shows."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(identity.encode("utf-8", "surrogatepass") + b"\0")
+    h.update(key)
+    h.update(vec)
+    return h.digest()
+
+
+def _sound(identity: str, dim: int, key: bytes, vec: bytes, checksum: bytes | None) -> bool:
+    if len(vec) != 4 * dim:
+        return False
+    if checksum is not None:
+        return bytes(checksum) == row_checksum(identity, bytes(key), bytes(vec))
+    # a row of the previous release has no checksum: only a finite unit vector passes
+    v = np.frombuffer(vec, dtype="<f4").astype(np.float64)
+    return bool(np.isfinite(v).all()) and abs(float(v @ v) - 1.0) < _UNIT_TOLERANCE
+
+
+def _not_ours(path: Path, why: str) -> InputError:
+    return InputError(f"{path} is not an aligner embedding cache ({why}); it was left as it is. "
+                      "Pass --cache a new file name (or remove the file if it is a damaged cache)")
+
+
+def _identify(path: Path, timeout_s: float) -> str:
+    """"new", "ours", "legacy" or "damaged" (ours, unreadable); refuses anything else."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except (FileNotFoundError, NotADirectoryError):
+        return "new"  # (other OSErrors disable the cache, as an unwritable place does)
+    if not head:
+        return "new"  # an empty file holds nothing to lose
+    if not head.startswith(_MAGIC):
+        raise _not_ours(path, "it is not an sqlite database")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s)
+        try:
+            app = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            schema = (conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                      if tables == _LEGACY_TABLES else None)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
+            raise  # in use: the caller embeds without the cache this time
+        if head[68:72] == APPLICATION_ID.to_bytes(4, "big"):
+            return "damaged"
+        raise _not_ours(path, "sqlite cannot read it") from None
+    if app == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise InputError(f"{path} is a cache of a newer aligner (schema {version}, this one reads "
+                             f"{SCHEMA_VERSION}); use that release, or pass --cache another file")
+        return "ours"
+    if app == 0 and not tables:
+        return "new"  # an empty database, or one a concurrent run is creating right now
+    if app == 0 and schema is not None and schema[0] == "1":
+        return "legacy"
+    raise _not_ours(path, "it is a database of another program")
+
+
 @dataclass(frozen=True)
 class EncoderEntry:
     identity: str
@@ -73,12 +149,26 @@ class CacheInfo:
         return sum(e.count for e in self.encoders)
 
 
+@dataclass(frozen=True)
+class VerifyReport:
+    path: str
+    rows: int
+    damaged: int  # rows whose checksum (or, without one, unit length) fails
+    unchecked: int  # rows of the previous release, without a checksum, that look sound
+    dropped: int
+    file_error: str = ""  # sqlite found the file itself damaged; --drop rebuilds it
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged and not self.file_error
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS encoders (
     id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE, dim INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vectors (
-    enc INTEGER NOT NULL, key BLOB NOT NULL, vec BLOB NOT NULL,
+    enc INTEGER NOT NULL, key BLOB NOT NULL, vec BLOB NOT NULL, sum BLOB,
     PRIMARY KEY (enc, key)) WITHOUT ROWID;
 """
 
@@ -100,6 +190,7 @@ class EmbeddingCache:
         self.misses = 0
         self.stored = 0
         self.rebuilt = 0
+        self.damaged = 0  # rows this object found damaged and treated as misses
         self.disabled_reason = ""  # set when even a rebuilt file cannot be used
         self._conn: sqlite3.Connection | None = None
         self._enc_ids: dict[str, int] = {}
@@ -113,7 +204,11 @@ class EmbeddingCache:
         if self.disabled_reason:
             return None
         try:
-            self._conn = self._open()
+            kind = _identify(self.path, self.busy_timeout_s)  # InputError for a file not ours: never touched
+            if kind == "damaged":
+                self._rebuild(sqlite3.DatabaseError("sqlite cannot read it"))
+            else:
+                self._conn = self._open(kind)
         except sqlite3.OperationalError as exc:
             if not _busy(exc):
                 self._rebuild(exc)
@@ -126,26 +221,53 @@ class EmbeddingCache:
             _log.warning("embedding cache disabled: %s", self.disabled_reason)
         return self._conn
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _open(self, kind: str) -> sqlite3.Connection:
+        if kind == "new":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
             str(self.path), timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
-            # Reading the schema is what detects a non-database or truncated header.
+            if kind in ("new", "legacy"):
+                self._stamp(conn)
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(_SCHEMA)
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is None:
-                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(f"cache schema {row[0]!r}, expected {SCHEMA_VERSION!r}")
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _stamp(self, conn: sqlite3.Connection) -> None:
+        """Make a new file ours, or upgrade one of the previous release, in one transaction.
+
+        A new file gets its ids before WAL mode, so they are in the header on disk
+        at once. An old file gets the checksum column; its rows keep working
+        (checked for unit length) and are replaced by checksummed ones as they
+        are re-embedded. ``meta`` keeps schema 1 so that an older aligner
+        sharing the file goes on reading it.
+        """
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            app = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if app != APPLICATION_ID:
+                if tables and tables != _LEGACY_TABLES:
+                    raise _not_ours(self.path, "it is a database of another program")
+                for stmt in _SCHEMA.strip().split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(vectors)")}
+                if "sum" not in columns:
+                    conn.execute("ALTER TABLE vectors ADD COLUMN sum BLOB")
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', '1')")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def _rebuild(self, exc: BaseException) -> None:
         """Move an unreadable file aside and start empty; disable if that fails too."""
@@ -161,7 +283,7 @@ class EmbeddingCache:
                 side = self.path.with_name(self.path.name + suffix)
                 if side.exists():
                     side.unlink()
-            self._conn = self._open()
+            self._conn = self._open("new")
             aside.unlink(missing_ok=True)
         except (OSError, sqlite3.DatabaseError) as exc2:
             self._conn = None
@@ -199,9 +321,17 @@ class EmbeddingCache:
     # -- public API ---------------------------------------------------------
 
     def get_many(self, identity: str, dim: int, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Vectors already stored for ``texts``; absent or damaged rows are left out."""
+        """Vectors already stored for ``texts``; absent or damaged rows are left out.
+
+        The first damaged row this object meets is logged once, with the count so far.
+        """
         with self._lock:
+            before = self.damaged
             found = self._get_many(identity, dim, texts, retry=True)
+            if self.damaged and not before:
+                _log.warning("embedding cache %s: %d damaged vector(s) ignored and embedded again; "
+                             "`aligner cache verify --drop` finds and removes damaged rows",
+                             self.path, self.damaged)
         self.hits += len(found)
         self.misses += len(set(texts)) - len(found)
         return found
@@ -221,12 +351,14 @@ class EmbeddingCache:
                 chunk = keys[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    f"SELECT key, vec FROM vectors WHERE enc = ? AND key IN ({marks})", (enc, *chunk)
+                    f"SELECT key, vec, sum FROM vectors WHERE enc = ? AND key IN ({marks})", (enc, *chunk)
                 ).fetchall()
-                for key, blob in rows:
-                    if len(blob) != 4 * dim:
-                        continue  # a damaged row is a miss; put_many overwrites it
-                    found[by_key[bytes(key)]] = np.frombuffer(blob, dtype="<f4")
+                for key, blob, checksum in rows:
+                    text = by_key.get(bytes(key))
+                    if text is None or not _sound(identity, dim, key, blob, checksum):
+                        self.damaged += 1  # a miss; put_many overwrites it
+                        continue
+                    found[text] = np.frombuffer(blob, dtype="<f4")
         except sqlite3.OperationalError as exc:
             if _busy(exc):
                 return found
@@ -247,13 +379,14 @@ class EmbeddingCache:
             v = np.ascontiguousarray(vec, dtype="<f4")
             if v.shape != (dim,):
                 raise ValueError(f"vector of shape {v.shape} for dim {dim}")
-            rows.append((text_key(text), v.tobytes()))
+            key, blob = text_key(text), v.tobytes()
+            rows.append((key, blob, row_checksum(identity, key, blob)))
         if not rows:
             return
         with self._lock:
             self._put(identity, dim, rows, retry=True)
 
-    def _put(self, identity: str, dim: int, rows: list[tuple[bytes, bytes]], retry: bool) -> None:
+    def _put(self, identity: str, dim: int, rows: list[tuple[bytes, bytes, bytes]], retry: bool) -> None:
         conn = self._connect()
         if conn is None:
             return
@@ -262,8 +395,8 @@ class EmbeddingCache:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.executemany(
-                    "INSERT OR REPLACE INTO vectors (enc, key, vec) VALUES (?, ?, ?)",
-                    [(enc, k, v) for k, v in rows],
+                    "INSERT OR REPLACE INTO vectors (enc, key, vec, sum) VALUES (?, ?, ?, ?)",
+                    [(enc, k, v, c) for k, v, c in rows],
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -327,8 +460,6 @@ class EmbeddingCache:
                     except sqlite3.Error:
                         pass
                 if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
-                    from aligner.errors import InputError
-
                     raise InputError(f"{self.path} is in use by another process ({exc}); "
                                      "clear it when that run has finished") from None
                 self._rebuild(exc)
@@ -339,3 +470,48 @@ class EmbeddingCache:
             except sqlite3.OperationalError:
                 pass  # another process holds it open; space is reclaimed later
             return int(n)
+
+    def verify(self, drop: bool = False) -> VerifyReport:
+        """Check every row (and the file); with ``drop``, delete the damaged rows.
+
+        A file sqlite itself finds damaged cannot be repaired row by row: ``drop``
+        rebuilds it empty (it only costs a re-embed).
+        """
+        with self._lock:
+            conn = self._connect()
+            if conn is None:
+                raise InputError(self.disabled_reason or f"cannot open the cache {self.path}")
+            rows = unchecked = dropped = 0
+            bad: list[tuple[int, bytes]] = []
+            file_error = ""
+            try:
+                check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+                if check != ["ok"]:
+                    file_error = "; ".join(check[:3])
+                encoders = {int(r[0]): (r[1], int(r[2])) for r in conn.execute("SELECT id, identity, dim FROM encoders")}
+                for enc, key, blob, checksum in conn.execute("SELECT enc, key, vec, sum FROM vectors"):
+                    rows += 1
+                    entry = encoders.get(int(enc))
+                    if entry is None or not _sound(entry[0], entry[1], key, blob, checksum):
+                        bad.append((enc, bytes(key)))
+                    elif checksum is None:
+                        unchecked += 1
+                if drop and bad and not file_error:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        conn.executemany("DELETE FROM vectors WHERE enc = ? AND key = ?", bad)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+                    dropped = len(bad)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
+                    raise InputError(f"{self.path} is in use by another process ({exc}); "
+                                     "verify it when that run has finished") from None
+                file_error = str(exc)
+            if file_error and drop:
+                self._rebuild(sqlite3.DatabaseError(file_error))
+                dropped = rows
+            return VerifyReport(str(self.path), rows, len(bad), unchecked, dropped, file_error)

@@ -11,6 +11,7 @@ import pytest
 
 from aligner.cache import EmbeddingCache, default_cache_path
 from aligner.embed import embed
+from aligner.errors import InputError
 
 
 class HashEncoder:
@@ -72,28 +73,40 @@ def test_clear_one_encoder_or_all(tmp_path):
         assert c.info().vectors == 0
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncate", "zero-header"])
-def test_corrupt_file_is_rebuilt_not_fatal(tmp_path, damage):
+@pytest.mark.parametrize("damage", ["truncate", "page-noise"])
+def test_a_damaged_file_of_ours_is_rebuilt_not_fatal(tmp_path, damage):
     path = tmp_path / "c.sqlite"
     enc = HashEncoder()
     with EmbeddingCache(path) as c:
         good = embed(TEXTS, enc, cache=c)
     raw = path.read_bytes()
-    if damage == "garbage":
-        path.write_bytes(b"this is not a database\n" * 500)
-    elif damage == "truncate":
+    if damage == "truncate":
         path.write_bytes(raw[: len(raw) // 3])
-    else:
-        path.write_bytes(b"\0" * 100 + raw[100:])
+    else:  # the header (magic, application id) intact, every page after the first one noise
+        path.write_bytes(raw[:4096] + bytes(range(256)) * ((len(raw) - 4096) // 256))
     enc.encoded.clear()
     with EmbeddingCache(path) as c:
         again = embed(TEXTS, enc, cache=c)
         assert np.array_equal(again, good)
-        assert c.rebuilt == 1
-        assert c.info().vectors == 50  # the rebuilt file holds the re-embedded vectors
+        assert c.info().vectors == 50  # the rebuilt (or repaired) file holds the re-embedded vectors
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "zero-header"])
+def test_a_file_without_our_header_is_refused_untouched(tmp_path, damage):
+    """Without the header nothing says the file is ours: it could be anyone's, so it is left alone."""
+    path = tmp_path / "c.sqlite"
+    with EmbeddingCache(path) as c:
+        embed(TEXTS, HashEncoder(), cache=c)
+    raw = path.read_bytes()
+    path.write_bytes(b"this is not a database\n" * 500 if damage == "garbage" else b"\0" * 100 + raw[100:])
+    before = path.read_bytes()
+    with EmbeddingCache(path) as c:
+        with pytest.raises(InputError, match="remove the file if it is a damaged cache"):
+            embed(TEXTS, HashEncoder(), cache=c)
+    assert path.read_bytes() == before
 
 
 def test_damaged_row_is_a_miss(tmp_path):

@@ -15,6 +15,7 @@ import sys
 import threading
 
 from aligner import __version__
+from aligner.cli._outputs import refuse_inputs_as_outputs
 from aligner.errors import AlignerError
 from aligner.inert import inert_lines
 
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     with _InterruptWatch() as interrupt:
         try:
             args = build_parser().parse_args(argv)
+            refuse_inputs_as_outputs(args)
             return int(args.func(args) or 0)
         except AlignerError as exc:
             if interrupt.fired:

@@ -1,4 +1,4 @@
-"""``aligner cache info|clear``: what the embedding cache holds, and emptying it."""
+"""``aligner cache info|clear|verify``: what the embedding cache holds, emptying it, checking it."""
 
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ import argparse
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "cache",
-        help="show or clear the embedding cache",
+        help="show, clear or verify the embedding cache",
         description="The embedding cache keeps sentence vectors per encoder identity so re-runs embed nothing twice.",
     )
     sub = p.add_subparsers(dest="cache_command", metavar="ACTION")
     sub.required = True
     for name, text in (("info", "where the cache is, its size, vectors per encoder"),
-                       ("clear", "delete cached vectors (all, or one encoder's)")):
+                       ("clear", "delete cached vectors (all, or one encoder's)"),
+                       ("verify", "check every row's checksum; exit 2 if any row (or the file) is damaged")):
         q = sub.add_parser(name, help=text, description=text)
         q.add_argument("--cache", metavar="PATH", help="cache file (default: $ALIGNER_CACHE_DIR or ~/.cache/aligner)")
         if name == "clear":
             q.add_argument("--identity", metavar="ID", help="only this encoder identity (see cache info)")
+        if name == "verify":
+            q.add_argument("--drop", action="store_true",
+                           help="delete the damaged rows (they are embedded again when next needed)")
         q.set_defaults(func=handler)
 
 
@@ -30,6 +34,8 @@ def handler(args: argparse.Namespace) -> int:
 
     console = Console()
     with EmbeddingCache(args.cache) as cache:
+        if args.cache_command == "verify":
+            return _verify(cache, args.drop, console)
         if args.cache_command == "clear":
             n = cache.clear(args.identity)
             console.print(f"removed {n} vectors from {cache.path}", highlight=False)
@@ -49,3 +55,22 @@ def handler(args: argparse.Namespace) -> int:
             table.add_row(str(e.dim), str(e.count), e.identity)
         console.print(table)
     return 0
+
+
+def _verify(cache, drop: bool, console) -> int:
+    from aligner.errors import InputError
+
+    if not cache.path.exists():
+        raise InputError(f"{cache.path}: no cache there")
+    r = cache.verify(drop=drop)
+    line = f"{r.path}: {r.rows} rows, {r.damaged} damaged"
+    if r.unchecked:
+        line += f", {r.unchecked} of the previous release without a checksum (unit length checked)"
+    console.print(line, highlight=False, soft_wrap=True)
+    if r.file_error:
+        console.print(f"sqlite finds the file damaged: {r.file_error}", style="yellow", highlight=False)
+    if r.dropped:
+        console.print(f"dropped {r.dropped} rows; they are embedded again when next needed", highlight=False)
+    elif not r.ok:
+        console.print("run `aligner cache verify --drop` to remove them", highlight=False)
+    return 0 if r.ok else 2
