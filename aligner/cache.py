@@ -62,6 +62,18 @@ def _busy(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+def _damaged(exc: BaseException) -> bool:
+    """The file itself is broken (only then is rebuilding it right).
+
+    A full disk, an I/O error, a read-only place or a lock is not damage: the
+    file stays, this call is a miss.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+    return not (isinstance(exc, sqlite3.OperationalError) and _busy(exc))  # our own checks raise damage
+
+
 def text_key(text: str) -> bytes:
     # surrogatepass: lone surrogates are legal in str and must still get a key
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
@@ -206,7 +218,7 @@ class EmbeddingCache:
         try:
             kind = _identify(self.path, self.busy_timeout_s)  # InputError for a file not ours: never touched
             if kind == "damaged":
-                self._rebuild(sqlite3.DatabaseError("sqlite cannot read it"))
+                self._rebuild(sqlite3.DatabaseError("sqlite cannot read it"))  # no error code: damage
             else:
                 self._conn = self._open(kind)
         except sqlite3.OperationalError as exc:
@@ -270,15 +282,24 @@ class EmbeddingCache:
             raise
 
     def _rebuild(self, exc: BaseException) -> None:
-        """Move an unreadable file aside and start empty; disable if that fails too."""
-        _log.warning("embedding cache %s is unreadable (%s); rebuilding it", self.path, exc)
+        """Move a damaged file of ours aside and start empty; anything else is only a miss.
+
+        If the new file cannot be made either (say the disk is full), the old one
+        is put back and the cache is off for this run: nothing is left beside it.
+        """
         self.close()
         self._enc_ids.clear()
+        if not _damaged(exc):
+            _log.warning("embedding cache %s: %s; embedding without it for now", self.path, exc)
+            return
+        _log.warning("embedding cache %s is unreadable (%s); rebuilding it", self.path, exc)
         self.rebuilt += 1
         aside = self.path.with_name(f"{self.path.name}.corrupt-{os.getpid()}")
+        moved = False
         try:
             if self.path.exists():
                 os.replace(self.path, aside)
+                moved = True
             for suffix in ("-wal", "-shm"):
                 side = self.path.with_name(self.path.name + suffix)
                 if side.exists():
@@ -286,7 +307,14 @@ class EmbeddingCache:
             self._conn = self._open("new")
             aside.unlink(missing_ok=True)
         except (OSError, sqlite3.DatabaseError) as exc2:
-            self._conn = None
+            self.close()
+            if moved:
+                try:
+                    for suffix in ("-wal", "-shm", "-journal"):  # the failed new file's, not the old one's
+                        self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+                    os.replace(aside, self.path)
+                except OSError:
+                    pass
             self.disabled_reason = f"cache at {self.path} unusable even after rebuild: {exc2}"
             _log.warning("embedding cache disabled: %s", self.disabled_reason)
 

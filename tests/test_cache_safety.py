@@ -185,3 +185,31 @@ def test_cache_verify_reports_and_drops_damaged_rows(tmp_path, capsys):
     assert "dropped 2" in capsys.readouterr().out
     assert main(["cache", "verify", "--cache", str(path)]) == 0
     assert "48 rows, 0 damaged" in capsys.readouterr().out
+
+
+def test_a_full_disk_is_a_miss_never_a_rebuild(tmp_path, monkeypatch):
+    """SQLITE_FULL / IOERR say nothing about the file: it must stay where it is, with its vectors."""
+    path = tmp_path / "c.sqlite"
+    enc = HashEncoder()
+    with EmbeddingCache(path) as c:
+        good = embed(TEXTS, enc, cache=c)
+    before = path.read_bytes()
+    real_open = EmbeddingCache._open
+
+    def full(self, kind):
+        exc = sqlite3.OperationalError("database or disk is full")
+        exc.sqlite_errorcode = 13  # SQLITE_FULL
+        raise exc
+
+    monkeypatch.setattr(EmbeddingCache, "_open", full)
+    with EmbeddingCache(path) as c:
+        again = embed(TEXTS, HashEncoder(), cache=c)
+        assert c.rebuilt == 0
+    assert np.array_equal(again, good)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.sqlite"]
+    monkeypatch.setattr(EmbeddingCache, "_open", real_open)
+    enc.encoded.clear()
+    with EmbeddingCache(path) as c:  # the disk has room again: every vector is still there
+        embed(TEXTS, enc, cache=c)
+    assert enc.encoded == []
