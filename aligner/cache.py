@@ -115,7 +115,8 @@ def _identify(path: Path, timeout_s: float) -> str:
     if not head.startswith(_MAGIC):
         raise _not_ours(path, "it is not an sqlite database")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s)
+        # immutable: read the main file only, so nothing (no -wal, no -shm) appears beside a file not ours
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=timeout_s)
         try:
             app = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]

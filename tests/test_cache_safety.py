@@ -32,21 +32,25 @@ def test_a_file_that_is_not_a_cache_is_refused_untouched(tmp_path, content):
     assert files_beside(notes) == ["notes.txt"]
 
 
-def foreign_db(path):
+def foreign_db(path, wal=False):
     with sqlite3.connect(path) as conn:
+        if wal:
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("CREATE TABLE people (name TEXT)")
         conn.execute("INSERT INTO people VALUES ('Ada')")
     conn.close()
 
 
-def test_a_foreign_sqlite_database_gets_no_tables(tmp_path):
+@pytest.mark.parametrize("wal", [False, True])
+def test_a_foreign_sqlite_database_gets_no_tables(tmp_path, wal):
     db = tmp_path / "app.db"
-    foreign_db(db)
+    foreign_db(db, wal)
     before = db.read_bytes()
     with EmbeddingCache(db) as c:
         with pytest.raises(InputError, match="another program"):
             embed(TEXTS[:3], HashEncoder(), cache=c)
     assert db.read_bytes() == before
+    assert files_beside(db) == ["app.db"]  # not even a -wal or -shm
     with sqlite3.connect(db) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["people"]
 
