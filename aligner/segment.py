@@ -344,7 +344,9 @@ class _Quotations:
     """
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
-        self.spans: list[tuple[int, int, int]] = []  # (open, close_start, close_end)
+        # Per family (double, single): (open, close_start, close_end) in order. Within a
+        # family quotations never overlap, so at most one of them can hold an offset.
+        self.spans: dict[str, list[tuple[int, int, int]]] = {'"': [], "'": []}
         open_at: dict[str, int] = {}
         skip = -1
         for q in _QUOTE_MARK.finditer(text, lo, hi):
@@ -377,18 +379,18 @@ class _Quotations:
             if opens:
                 open_at[family] = i
             elif family in open_at:
-                self.spans.append((open_at.pop(family), i, end))
-        self.spans.sort()
-        self._opens = [a for a, _, _ in self.spans]
+                self.spans[family].append((open_at.pop(family), i, end))
+        self._opens = {f: [a for a, _, _ in spans] for f, spans in self.spans.items()}
 
     def around(self, t: int) -> tuple[int, int, bool] | None:
         """``(close_start, close_end, short)`` of the innermost quotation holding offset ``t``."""
-        k = bisect_right(self._opens, t) - 1
         best = None
-        # Spans of the two families may nest, so look back past one that ended before t.
-        for a, cs, ce in reversed(self.spans[max(0, k - 3) : k + 1]):
-            if a < t < cs and (best is None or a > best[0]):
-                best = (a, cs, ce)
+        for family, spans in self.spans.items():
+            k = bisect_right(self._opens[family], t) - 1
+            if k >= 0:
+                a, cs, ce = spans[k]
+                if t < cs and (best is None or a > best[0]):
+                    best = (a, cs, ce)
         return (best[1], best[2], best[2] - best[0] <= _MAX_QUOTED) if best else None
 
 

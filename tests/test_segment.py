@@ -178,3 +178,8 @@ def test_era_and_clock_abbreviations_end_a_sentence_before_a_capital(lang):
     assert split("In A.D. 79 the city fell at 10 a.m. on a Tuesday.", lang) == [
         "In A.D. 79 the city fell at 10 a.m. on a Tuesday."
     ]
+
+
+def test_a_quotation_holding_many_single_quoted_words_still_holds_its_question_mark():
+    text = "“Is ‘a’ or ‘b’ or ‘c’ or ‘d’ or ‘e’ right? Maybe,” she said. Then she left."
+    assert split(text, "en") == ["“Is ‘a’ or ‘b’ or ‘c’ or ‘d’ or ‘e’ right? Maybe,” she said.", "Then she left."]
