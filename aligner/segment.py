@@ -157,7 +157,7 @@ def _split_chunk(text: str, lo: int, hi: int, rules: Rules, out: list[tuple[int,
                 cuts.append(cut)
             p = text.find("(", p + 1, hi)
     if rules.openers:
-        cuts.extend(_opener_cuts(text, lo, hi, rules.openers))
+        cuts.extend(_opener_cuts(text, lo, hi, rules.openers, quotes))
     if cuts:
         cuts = sorted(set(cuts))
     start = lo
@@ -191,22 +191,23 @@ def _after_trailing_paren(text: str, p: int, hi: int) -> int | None:
 _CAPITAL_WORD = re.compile(r"\s(?<=[^\W_]\s)\s*+(?P<o>[A-Z][a-z]+)(?=[,;:]|\s+(?P<w>[^\W\d_]))")
 
 
-_NESTING = re.compile("[()\\[\\]{}“”«»\"‘’]")
+_BRACKET = re.compile("[()\\[\\]{}]")
 
 
-def _opener_cuts(text: str, lo: int, hi: int, openers: frozenset[str]) -> list[int]:
+def _opener_cuts(
+    text: str, lo: int, hi: int, openers: frozenset[str], quotes: _Quotations | None
+) -> list[int]:
     """Boundaries with no punctuation before them: "… acting selfishly Hopefully, most …".
 
     FLORES and web text drop final stops, so a frequent sentence opener after a word
     may start a sentence. Guards keep titles whole: the opener must be followed by
     punctuation or a lowercase word ("the lectures The Foundations of Leninism" and
     "The Hague" stay), the word before it must not be a possessive ("Stalin's On the
-    …"), and nothing is cut inside brackets or quotes. One pass: the nesting state
-    is carried forward from candidate to candidate.
+    …"), and nothing is cut inside brackets or quotations. One pass: the bracket
+    depth is carried forward from candidate to candidate.
     """
     cuts: list[int] = []
-    depth = 0  # brackets and curly/angle double quotes
-    straight = single = False
+    depth = 0
     pos = lo
     for m in _CAPITAL_WORD.finditer(text, lo, hi):
         if m.group("o") not in openers:
@@ -214,20 +215,10 @@ def _opener_cuts(text: str, lo: int, hi: int, openers: frozenset[str]) -> list[i
         s = m.start()
         if s == lo:
             continue
-        for q in _NESTING.finditer(text, pos, s):
-            c = q.group()
-            if c in "([{“«":
-                depth += 1
-            elif c in ")]}”»":
-                depth = max(0, depth - 1)
-            elif c == '"':
-                straight = not straight
-            elif c == "‘":
-                single = True
-            elif single and not (q.end() < hi and text[q.end()].isalpha()):
-                single = False  # a closing ’, not an apostrophe (Stalin’s)
+        for q in _BRACKET.finditer(text, pos, s):
+            depth = depth + 1 if q.group() in "([{" else max(0, depth - 1)
         pos = s
-        if depth or straight or single:
+        if depth or (quotes is not None and quotes.around(s) is not None):
             continue
         w = m.group("w")
         if w is not None and (not w.islower() or _inside_title(text, s, m.start("w"), lo, hi)):
