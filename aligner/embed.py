@@ -71,17 +71,20 @@ def clean_for_model(text: str) -> str:
 _CLEAN = {c: " " for c in (*range(0, 9), *range(11, 32), 0x7F)} | {c: "\ufffd" for c in range(0xD800, 0xE000)}
 
 
-def _file_digest(path: str | os.PathLike, _memo: dict[tuple[str, int, int], str] = {}) -> str:
+_DIGESTS: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256, once per process
+
+
+def _file_digest(path: str | os.PathLike) -> str:
     p = Path(path)
     st = p.stat()
     k = (str(p.resolve()), st.st_size, st.st_mtime_ns)
-    if k not in _memo:
+    if k not in _DIGESTS:
         h = hashlib.sha256()
         with open(p, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
-        _memo[k] = h.hexdigest()[:16]
-    return _memo[k]
+        _DIGESTS[k] = h.hexdigest()[:16]
+    return _DIGESTS[k]
 
 
 # ---------------------------------------------------------------- e5-small
@@ -212,9 +215,7 @@ class SentenceTransformerEncoder:
             )
         except Exception as exc:  # the library raises many unrelated types here
             raise EncoderError(f"could not load sentence-transformers model {spec!r}: {exc}") from exc
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         if not dim:
             dim = int(self.encode(["a"]).shape[1])

@@ -39,7 +39,7 @@ class PRF:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def __add__(self, other: "PRF") -> "PRF":
+    def __add__(self, other: PRF) -> PRF:
         return PRF(self.tp + other.tp, self.n_test + other.n_test, self.n_gold + other.n_gold)
 
 
@@ -49,7 +49,7 @@ class Scores:
     lax: PRF
     gap: PRF
 
-    def __add__(self, other: "Scores") -> "Scores":
+    def __add__(self, other: Scores) -> Scores:
         """Micro-average: add counts across documents."""
         return Scores(self.strict + other.strict, self.lax + other.lax, self.gap + other.gap)
 
@@ -140,7 +140,7 @@ class _LaxPRF(PRF):
     def recall(self) -> float:
         return self.tp_recall / self.n_gold if self.n_gold else 1.0 if not self.n_test else 0.0
 
-    def __add__(self, other: PRF) -> "PRF":
+    def __add__(self, other: PRF) -> PRF:
         tr = other.tp_recall if isinstance(other, _LaxPRF) else other.tp
         return _LaxPRF(self.tp + other.tp, self.n_test + other.n_test, self.n_gold + other.n_gold,
                        self.tp_recall + tr)

@@ -245,8 +245,8 @@ def build_report(
             status = ONLY_IN_PREFIX + documents[present[0]].lang
         else:
             status = ALIGNED
-        score = sum(scores[g]) / len(scores[g]) if scores[g] else None
-        rows.append(GapRow(cells=cells, status=status, score=score))
+        mean = sum(scores[g]) / len(scores[g]) if scores[g] else None
+        rows.append(GapRow(cells=cells, status=status, score=mean))
 
     coverage = tuple(
         Coverage(

@@ -18,8 +18,16 @@ from pathlib import Path
 from aligner import __version__, outdir
 from aligner.inert import dumps
 from aligner.pipeline import (
-    Embedded, PairResult, ProgressFn, Triple, align_documents, aligned_sets,
-    check_documents, embed_documents, language_pairs, triangle,
+    Embedded,
+    PairResult,
+    ProgressFn,
+    Triple,
+    align_documents,
+    aligned_sets,
+    check_documents,
+    embed_documents,
+    language_pairs,
+    triangle,
 )
 from aligner.review.export import PairFiles
 from aligner.review.rundata import RUN_FILE

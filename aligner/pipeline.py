@@ -112,7 +112,7 @@ def embed_documents(documents: Sequence[Document], encoder=None, *,
         step = f"embedding {doc.name}"
         to_embed = [0]  # embed() reports how many texts missed the cache
 
-        def report(done: int, total: int) -> None:
+        def report(done: int, total: int, step: str = step, to_embed: list[int] = to_embed) -> None:
             to_embed[0] = total
             if progress:
                 progress(step, done, total)

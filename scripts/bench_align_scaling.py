@@ -32,7 +32,6 @@ SCENARIO = {"parallel": "gaps", "comparable": "reordered"}
 
 def one(size: int, mode: str) -> dict:
     import scenarios
-
     from aligner.align import align
     from aligner.embed import embed
     from aligner.evaluate import score
@@ -41,9 +40,13 @@ def one(size: int, mode: str) -> dict:
     sv0, tv0 = embed(sc.src), embed(sc.tgt)
     reps = -(-size // len(sc.src))
     rng = np.random.default_rng(0)
-    src, tgt, sv, tv, gold = [], [], [], [], []
-    for c in range(reps):
-        topic = rng.standard_normal(sv0.shape[1]).astype(np.float32)
+    src: list[str] = []
+    tgt: list[str] = []
+    sv: list[np.ndarray] = []
+    tv: list[np.ndarray] = []
+    gold = []
+    for _ in range(reps):
+        topic = rng.standard_normal(int(sv0.shape[1])).astype(np.float32)
         topic *= 0.3 / np.linalg.norm(topic)
         for vecs, out in ((sv0, sv), (tv0, tv)):
             v = vecs + topic
@@ -70,7 +73,8 @@ def one(size: int, mode: str) -> dict:
         keep = [(s, t) for s, t in keep if s or t]
     tgt, tv_all = tgt[:m], tv_all[:m]
     t0 = time.perf_counter()
-    a = align(src, tgt, embed=embed, src_vecs=sv_all, tgt_vecs=tv_all, mode=mode)
+    a = align(src, tgt, embed=embed, src_vecs=sv_all, tgt_vecs=tv_all,
+              mode="comparable" if mode == "comparable" else "parallel")
     wall = time.perf_counter() - t0
     align_s = a.info["timings"]["align"]  # excludes embedding the few real concatenations
     r = score(keep, [(b.src, b.tgt) for b in a.beads], n, m)

@@ -45,7 +45,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_grid
 import grid
 import scenarios
-
 from aligner.align import align
 from aligner.embed import embed, get_encoder
 from aligner.evaluate import Scores, score
@@ -116,18 +115,21 @@ class Bertalign:
 
     def align(self, src, tgt, sv, tv) -> tuple[list[tuple], float]:
         head = json.dumps({"src": list(src), "tgt": list(tgt), "dim": int(sv.shape[1])}) + "\n"
-        self.proc.stdin.write(head.encode("utf-8"))
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None  # both are pipes
+        stdin.write(head.encode("utf-8"))
         for a in (sv, tv, self.pad[None, :]):
-            self.proc.stdin.write(np.ascontiguousarray(a, dtype="<f4").tobytes())
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
+            stdin.write(np.ascontiguousarray(a, dtype="<f4").tobytes())
+        stdin.flush()
+        line = stdout.readline()
         if not line:
             raise SystemExit("the Bertalign runner stopped (its error is above)")
         out = json.loads(line)
         return [(tuple(a), tuple(b)) for a, b in out["beads"]], out["seconds"]
 
     def close(self) -> None:
-        self.proc.stdin.close()
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
         self.proc.wait()
 
 
@@ -151,15 +153,16 @@ def documents(data: str, families, pairs, encoder):
 
 def choose_threshold(families, pairs, encoder) -> float:
     """The margin threshold with the best micro strict F1 over every TICO cell of the run."""
-    totals = {float(x): None for x in THRESHOLDS}
+    totals: dict[float, Scores | None] = {float(x): None for x in THRESHOLDS}
     for _, _, docs in documents("tico", families, pairs, encoder):
         for d, sv, tv in docs:
             for x, prev in totals.items():
                 sc = score(d.gold, margin_align(sv, tv, x), len(d.src), len(d.tgt))
                 totals[x] = sc if prev is None else prev + sc
-    best = max(totals, key=lambda x: (totals[x].strict.f1, -x))
-    print(f"margin threshold chosen on TICO: {best:.3f} (micro strict F1 {totals[best].strict.f1:.4f}; "
-          + ", ".join(f"{x:.3f}: {totals[x].strict.f1:.3f}" for x in list(totals)[::2]) + ")")
+    scored = {x: sc for x, sc in totals.items() if sc is not None}
+    best = max(scored, key=lambda x: (scored[x].strict.f1, -x))
+    print(f"margin threshold chosen on TICO: {best:.3f} (micro strict F1 {scored[best].strict.f1:.4f}; "
+          + ", ".join(f"{x:.3f}: {scored[x].strict.f1:.3f}" for x in list(scored)[::2]) + ")")
     return best
 
 
@@ -192,7 +195,7 @@ def main() -> int:
             secs: dict[str, float] = defaultdict(float)
             n_docs = 0
             for cell, pair, docs in documents(data, families, pairs, encoder):
-                tot: dict[str, Scores | None] = dict.fromkeys(SYSTEMS)
+                tot: dict[str, Scores] = {}
                 cell_secs: dict[str, float] = defaultdict(float)
                 for d, sv, tv in docs:
                     bead_embed = (eval_grid.SummedBeads(d, sv, tv, encoder) if args.summed_beads
@@ -208,7 +211,7 @@ def main() -> int:
                     cell_secs["margin"] += time.perf_counter() - t0
                     for name in SYSTEMS:
                         sc = score(d.gold, links[name], len(d.src), len(d.tgt))
-                        tot[name] = sc if tot[name] is None else tot[name] + sc
+                        tot[name] = tot[name] + sc if name in tot else sc
                 n_docs += len(docs)
                 gap = {k: f"{v.gap.f1:.3f}" if v.gap.n_gold else f"n/a ({v.gap.n_test})" for k, v in tot.items()}
                 print(f"| {cell.label} | {pair} | " + " | ".join(f"{tot[k].strict.f1:.3f}" for k in SYSTEMS)

@@ -63,7 +63,7 @@ def main() -> int:
         size = int(args.long_mb * 1e6 * frac)
         blob = (sentence * (size // len(sentence.encode()) + 1))[: size // 1]
         nbytes = len(blob.encode())
-        t = best_of(max(1, args.repeat // 2), lambda: document_from_text(blob, lang="tl", kind="text"))
+        t = best_of(max(1, args.repeat // 2), lambda blob=blob: document_from_text(blob, lang="tl", kind="text"))
         rates.append(nbytes / 1e6 / t)
         print(f"  {nbytes / 1e6:5.2f} MB: {t:6.2f} s  {rates[-1]:5.2f} MB/s")
     flat = min(rates) >= 0.5 * max(rates)

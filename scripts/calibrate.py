@@ -132,6 +132,7 @@ def length_penalty() -> None:
     xs, ys = [], []
     for (s, t), src, tgt, si, ti, cand in _drop_candidates():
         z = _length_z(_log_length_ratio(src, tgt, cand.i, cand.j), s, t)
+        assert cand.margin is not None and z is not None  # mine() fills both for every candidate set
         live = cand.margin > 0.99
         excess = np.maximum(np.abs(z[live]) - LENGTH_RANK_Z0, 0.0)
         xs.append(np.stack([cand.margin[live] - 1.0, excess], axis=1))

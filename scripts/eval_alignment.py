@@ -15,10 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
-
 from aligner.align import align  # noqa: E402
 from aligner.align.scoring import count_tokens  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
@@ -101,6 +99,7 @@ def main() -> int:
         class _A:
             mode = "/".join(sorted(modes))
 
+        assert total is not None  # seven documents were scored
         print(fmt("text+berg (micro)", "de-fr", total, _A, ratio_n / ratio_d, es_t, al_t, n_all))
     return 0
 

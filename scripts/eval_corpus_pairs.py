@@ -26,6 +26,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from aligner.align import comparable  # noqa: E402
@@ -57,7 +59,7 @@ VARIANTS: list[tuple[str, Signals]] = [
 ]
 
 
-def load() -> dict[str, tuple[list[str], object]]:
+def load() -> dict[str, tuple[list[str], np.ndarray]]:
     out = {}
     for key, (path, lang, kind) in DOCS.items():
         texts = read_document(ROOT / path, lang=lang, kind=kind).texts
@@ -123,7 +125,7 @@ def main() -> int:
             cells.append(f"{'':7}{len(got):4d} {right:5d} {rel:3d} {wrong:5d} {p:5.2f} {r:5.2f}")
         print(f"{name:18} " + "  ".join(cells))
     print("\nGuards: kept / right / related / wrong per document pair (PDF: kept only)")
-    guards = [("all guards", {}), ("- length ratio", {"LENGTH_Z": 1e9}), ("- loose-document", {"_loosely_related": lambda *a: False}),
+    guards: list[tuple[str, dict[str, object]]] = [("all guards", {}), ("- length ratio", {"LENGTH_Z": 1e9}), ("- loose-document", {"_loosely_related": lambda *a: False}),
               ("- both", {"LENGTH_Z": 1e9, "_loosely_related": lambda *a: False})]
     print(f"{'guards':18} " + "  ".join(f"{a}-{b:3}" .ljust(16) for a, b in GOLD_PAIRS + OTHER_PAIRS))
     for name, patch in guards:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
-
 from aligner.cli.gaps import align_documents  # noqa: E402
 from aligner.gaps import build_report  # noqa: E402
 from aligner.types import Document, Sentence  # noqa: E402

@@ -33,7 +33,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grid
 import scenarios
-
 from aligner.align import align
 from aligner.embed import embed, get_encoder
 from aligner.evaluate import Scores, score

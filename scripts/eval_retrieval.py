@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from aligner.cache import EmbeddingCache
-from aligner.embed import E5Encoder, embed, get_encoder
+from aligner.embed import E5Encoder, Encoder, embed, get_encoder
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # 1-based rows of npi_Deva.dev that are not translations of the English row (eval README)
@@ -65,7 +65,7 @@ def main() -> int:
     if args.prefix:
         if args.encoder != "e5-small":
             ap.error("--prefix applies to e5-small only")
-        enc = E5Encoder(is_query=args.prefix == "query")
+        enc: Encoder = E5Encoder(is_query=args.prefix == "query")
     else:
         enc = get_encoder(args.encoder)
     cache = EmbeddingCache(args.cache)

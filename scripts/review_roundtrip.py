@@ -21,13 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scenarios import build  # noqa: E402
-
 from aligner.evaluate import score  # noqa: E402
 from aligner.job import JobOptions, run_job  # noqa: E402
 from aligner.review.session import Session  # noqa: E402
 from aligner.review.state import Link, sort_links  # noqa: E402
 from aligner.types import Document, Sentence  # noqa: E402
+from scenarios import build  # noqa: E402
 from tmx.read import iter_tus  # noqa: E402
 
 INSERTED = {"tl": "Isang bagong pangungusap sa simula ng dokumento.", "en": "A new sentence at the top of the document.",

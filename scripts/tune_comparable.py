@@ -32,7 +32,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
-
 from aligner.align import comparable as C  # noqa: E402
 from aligner.embed import embed  # noqa: E402
 
@@ -59,7 +58,7 @@ def counts(sc: scenarios.Scenario, beads, art: np.ndarray, n_art: int) -> np.nda
     out = np.zeros((n_art, 3), dtype=np.int64)
     for a, b in test:
         out[art[a[0]], 0 if (a, b) in gold else 1] += 1
-    for a, b in gold - test:
+    for a, _ in gold - test:
         out[art[a[0]], 2] += 1
     return out
 

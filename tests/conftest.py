@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ def corpus_slice(name: str, lines: int) -> str:
 
 
 @pytest.fixture(scope="session")
-def embed_cache_dir(tmp_path_factory) -> Path:
+def embed_cache_dir(tmp_path_factory) -> Iterator[Path]:
     """One cache for every end-to-end test, so a sentence is embedded once per session."""
     path = tmp_path_factory.mktemp("embed-cache")
     old = os.environ.get("ALIGNER_CACHE_DIR")

@@ -124,8 +124,11 @@ def test_align_block_uses_local_indices():
 
 def test_same_input_gives_identical_output():
     s_ids, t_ids = list(range(50, 80)), list(range(52, 85))
-    run = lambda: align(_texts(s_ids), _texts(t_ids), embed=_no_embed, src_vecs=_vecs(s_ids),
-                        tgt_vecs=_vecs(t_ids), mode="auto").beads
+
+    def run():
+        return align(_texts(s_ids), _texts(t_ids), embed=_no_embed, src_vecs=_vecs(s_ids),
+                     tgt_vecs=_vecs(t_ids), mode="auto").beads
+
     assert run() == run()
 
 

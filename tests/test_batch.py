@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import corpus_slice
 
 from aligner.batch import BatchOptions, parse_shard, read_batch_manifest, run_batch
 from aligner.errors import ConfigError, InputError
+from conftest import corpus_slice
 from tmx.read import iter_tus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -28,7 +29,7 @@ def e5() -> Encoder:
 
 
 @pytest.fixture()
-def cache(tmp_path) -> EmbeddingCache:
+def cache(tmp_path) -> Iterator[EmbeddingCache]:
     with EmbeddingCache(tmp_path / "c.sqlite") as c:
         yield c
 

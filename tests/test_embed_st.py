@@ -23,7 +23,6 @@ def tiny_model(tmp_path_factory) -> str:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     import torch
     from sentence_transformers import SentenceTransformer
-
     from sentence_transformers.sentence_transformer import modules as models
     from transformers import BertConfig, BertModel, BertTokenizerFast
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from needs import need_tmux
 from aligner.cli import main
 from aligner.cli.gaps import format_report
 from aligner.gaps import build_report
 from aligner.inert import dumps, inert
 from aligner.types import Alignment, Bead, Document, Sentence
+from needs import need_tmux
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,7 +84,7 @@ def test_segment_prints_hostile_text_inert(tmp_path, capsys):
 
 def test_segment_presplit_keeps_nul_visible(tmp_path, capsys):
     f = tmp_path / "nul.txt"
-    f.write_bytes("One sentence with \x1b[8m hidden text.\n".encode())
+    f.write_bytes(b"One sentence with \x1b[8m hidden text.\n")
     assert main(["segment", str(f), "--presplit", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert_inert(out)

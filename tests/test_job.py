@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from aligner.errors import InputError
@@ -12,6 +13,7 @@ from aligner.pipeline import check_documents, language_pairs, triangle
 from aligner.types import Alignment, Bead, Document, Sentence
 from test_tmx_support import assert_valid_tmx
 from tmx.read import iter_tus
+
 
 def doc(name: str, lang: str, n: int = 1) -> Document:
     sents = tuple(Sentence(f"s{i}", lang, i, i + 1) for i in range(n))

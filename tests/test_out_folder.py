@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import InputError
-from aligner.job import JobOptions, run_job
+from aligner.job import run_job
 
 MARKER = ".aligner-out.json"
 

@@ -6,10 +6,10 @@ import asyncio
 import json
 
 import pytest
-from review_fixture import EN, TL, fake_embed, fake_vectors, make_run
 
 from aligner.cli._review_app import ReviewApp
 from aligner.review.session import Session
+from review_fixture import EN, TL, fake_embed, fake_vectors, make_run
 from tmx.read import iter_tus
 
 

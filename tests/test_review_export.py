@@ -4,11 +4,11 @@ OmegaT penalty folders; translate-toolkit reads every preset and every file is v
 from __future__ import annotations
 
 import pytest
-from test_tmx_support import assert_valid_tmx
 from translate.storage.tmx import tmxfile
 
 from aligner.review.export import ExportOptions, penalty, write_pair
 from aligner.types import Alignment, Bead, Document, Sentence
+from test_tmx_support import assert_valid_tmx
 from tmx.read import iter_tus
 
 EN = ["The river flooded the town.", "Schools closed for a week.", "Aid arrived on Monday.",

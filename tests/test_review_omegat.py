@@ -13,11 +13,10 @@ import os
 import subprocess
 from pathlib import Path
 
+from aligner.review.export import ExportOptions, penalty, write_pair
 from needs import OMEGAT_JAR as JAR
 from needs import need_omegat
 from test_review_export import ALIGNMENT, EN, SRC, STATUSES, TGT, TL
-
-from aligner.review.export import ExportOptions, penalty, write_pair
 
 PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <omegat><project version="1.0">
@@ -77,8 +76,8 @@ def omegat_matches(tmp_path: Path, tm_files: dict[str, Path]) -> list[tuple[str,
     assert out.returncode == 0 and dump.is_file(), f"OmegaT failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}"
     rows = []
     for line in dump.read_text(encoding="utf-8").splitlines():
-        src, tr, score, projs = line.split("\t")
-        rows.append((src, tr, int(score), projs))
+        source, tr, score, projs = line.split("\t")
+        rows.append((source, tr, int(score), projs))
     return rows
 
 

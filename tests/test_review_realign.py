@@ -25,7 +25,7 @@ VEC = {**{s: unit(BASE[i]) for i, s in enumerate(SRC)},
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return np.stack([unit(sum(VEC[w] for w in t.split())) for t in texts])
+    return np.stack([unit(np.sum([VEC[w] for w in t.split()], axis=0)) for t in texts])
 
 
 def vecs(texts):

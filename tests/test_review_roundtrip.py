@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_tmx_support import assert_valid_tmx
 
 from aligner.cli import main
 from aligner.ingest import read_document
 from aligner.job import JobOptions, run_job
 from aligner.review.session import Session
 from aligner.review.state import Link, sort_links
+from test_tmx_support import assert_valid_tmx
 from tmx.read import iter_tus
 
 PAIR = 2  # ne-en: the pair of the slice with the most links

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from needs import need_tmux
 from review_fixture import make_run
 

@@ -46,7 +46,7 @@ def test_empty_file_zero_units_exit_0_note_on_stderr(tmp_path, capsys):
 
 def test_undecodable_file_exit_2_names_file_and_offset(tmp_path, capsys):
     f = tmp_path / "bad.txt"
-    f.write_bytes("Magandang araw. ".encode() + b"\xc3\x28 oops")
+    f.write_bytes(b"Magandang araw. " + b"\xc3\x28 oops")
     assert main(["segment", str(f)]) == 2
     err = capsys.readouterr().err
     assert str(f) in err and "byte offset 16" in err

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from aligner.cli import main
-from test_tmx_support import write_checked, assert_valid_tmx
+from test_tmx_support import assert_valid_tmx, write_checked
 from tmx.model import TranslationUnit
 from tmx.read import iter_tus
 from tmx.validate import validate

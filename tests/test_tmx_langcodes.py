@@ -28,6 +28,6 @@ def test_bad_codes_and_presets_raise_actionable_errors():
     with pytest.raises(ConfigError, match="not a language code"):
         to_bcp47("en us")
     with pytest.raises(ConfigError, match="unknown language-code preset"):
-        convert("en", "wordfast")  # type: ignore[arg-type]
+        convert("en", "wordfast")
     with pytest.raises(ConfigError, match="with a region"):
         convert("xq", "trados")

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.errors import TmxError
 from tmx.parse import XML_LANG, TuElement, iter_elements
 from tmx.read import seg_text
 

@@ -53,7 +53,7 @@ def _open_target(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Iterator[I
     if hasattr(path_or_file, "write"):
         yield path_or_file  # type: ignore[misc]
         return
-    target = Path(path_or_file)  # type: ignore[arg-type]
+    target = Path(path_or_file)
     if not target.parent.is_dir():
         raise TmxError(f"{target.parent}: the output folder does not exist")
     with atomic_open(target, "wb") as f:

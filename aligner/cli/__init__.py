@@ -13,6 +13,7 @@ import pkgutil
 import signal
 import sys
 import threading
+from typing import Any
 
 from aligner import __version__
 from aligner.cli._outputs import refuse_inputs_as_outputs
@@ -59,7 +60,7 @@ class _InterruptWatch:
 
     def __init__(self) -> None:
         self.fired = False
-        self._previous = None
+        self._previous: Any = None  # the SIGINT handler to restore
 
     def _handler(self, signum, frame) -> None:
         self.fired = True

@@ -7,7 +7,7 @@ nothing; the TMX files are rewritten when the app quits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rich.text import Text
@@ -69,7 +69,7 @@ class Choose(ModalScreen):
     Choose OptionList { height: auto; max-height: 18; }
     """
 
-    def __init__(self, title: str, options: list[tuple[str, object]]):
+    def __init__(self, title: str, options: Sequence[tuple[str, object]]):
         super().__init__()
         self.title_text = title
         self.choices = options
@@ -80,7 +80,7 @@ class Choose(ModalScreen):
             yield OptionList(*[Option(Text(label), id=str(k)) for k, (label, _) in enumerate(self.choices)])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[int(event.option.id)][1])
+        self.dismiss(self.choices[int(event.option.id or 0)][1])
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -170,7 +170,7 @@ class ReviewApp(App):
         self.k = 0
         self.history: list[tuple[Session, int]] = []
         self.band: int | None = None
-        self.query = ""
+        self.search_text = ""
         self.rows: list[rv.Row] = []
         self.shown: list[rv.Row] = []
         self.sections: list[rv.Section] = []
@@ -335,6 +335,8 @@ class ReviewApp(App):
 
     def action_confirm(self) -> None:
         row = self.current
+        if row is None:
+            return
         self._apply(lambda v: rv.confirm(v, row))
         if row is not None and row.kind == rv.LINK:
             self._advance()
@@ -346,14 +348,20 @@ class ReviewApp(App):
 
     def action_reject(self) -> None:
         row = self.current
+        if row is None:
+            return
         self._apply(lambda v: rv.reject(v, row))
 
     def action_related(self) -> None:
         row = self.current
+        if row is None:
+            return
         self._apply(lambda v: rv.related(v, row))
 
     def action_clear(self) -> None:
         row = self.current
+        if row is None:
+            return
         self._apply(lambda v: rv.clear(v, row))
 
     def action_merge(self) -> None:
@@ -366,6 +374,8 @@ class ReviewApp(App):
 
     def action_split(self) -> None:
         row = self.current
+        if row is None:
+            return
         self._apply(lambda v: rv.split(v, row))
 
     def action_undo(self) -> None:
@@ -463,9 +473,9 @@ class ReviewApp(App):
     def action_search(self) -> None:
         def done(query) -> None:
             if query:
-                self.query = query
+                self.search_text = query
                 self._jump(rv.search(self.view, self.rows, self._from(), query))
-        self.push_screen(Ask("search both documents (Enter: next match, Esc: cancel)", self.query), done)
+        self.push_screen(Ask("search both documents (Enter: next match, Esc: cancel)", self.search_text), done)
 
     def action_pair(self, step: int) -> None:
         self.k = (self.k + step) % len(self.session.pairs)

@@ -6,22 +6,22 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, cast
 
-from aligner.cli import _options
 from aligner.atomic import atomic_open, check_writable
+from aligner.cli import _options
 from aligner.errors import InputError
-from aligner.inert import dumps, inert
-from tmx.langcodes import PRESETS
 from aligner.evaluate import format_bead
+from aligner.inert import dumps, inert
 from aligner.types import Alignment, Document
+from tmx.langcodes import PRESETS, Preset
 
 
 @dataclass(frozen=True)
 class OutputOptions:
     """What goes into a translation memory; formats that list every bead ignore it."""
 
-    lang_codes: str = "bcp47"
+    lang_codes: Preset = "bcp47"
     min_score: float | None = None
 
 
@@ -106,7 +106,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.output:
         try:
             with atomic_open(args.output, "w") as fh:
-                formatter(a, src, tgt, fh, options)
+                formatter(a, src, tgt, cast(TextIO, fh), options)
         except OSError as exc:
             raise InputError(f"cannot write {args.output}: {exc}") from exc
     else:

@@ -7,9 +7,10 @@ import argparse
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Literal
 
-from aligner.cli import _options
 from aligner.atomic import atomic_open, check_writable
+from aligner.cli import _options
 from aligner.errors import InputError
 
 
@@ -77,7 +78,7 @@ def handler(args: argparse.Namespace) -> int:
 
         texts = read_document(args.file, lang=args.lang).texts
     encoder = get_encoder(args.encoder, threads=args.threads)
-    cache = False if args.no_cache else EmbeddingCache(args.cache)
+    cache: EmbeddingCache | Literal[False] = False if args.no_cache else EmbeddingCache(args.cache)
     err = Console(stderr=True)
     with Progress(
         TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from aligner.cli import _options
 from aligner.atomic import atomic_open, check_writable
+from aligner.cli import _options
 from aligner.cli._progress import ProgressFn, progress_bars
 from aligner.cli.render_gaps import render
 from aligner.errors import InputError
-from aligner.inert import dumps
 from aligner.gaps import GapReport, build_report, report_to_json
+from aligner.inert import dumps
 from aligner.types import Alignment, Document
 
 __all__ = ["render", "register", "write_report", "format_report"]

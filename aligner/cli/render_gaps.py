@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aligner.inert import inert
 from aligner.gaps import ALIGNED, HEADING, GapReport, GapRow, language_name
+from aligner.inert import inert
 
 # One highlight per column position, so each language keeps its colour in a run.
 _ONLY_STYLES = ("bold yellow", "bold cyan", "bold magenta")

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
 import io
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from aligner.cli import align as align_cli
-from aligner.cli import _options
 from aligner.atomic import check_writable
+from aligner.cli import _options
+from aligner.cli import align as align_cli
 from aligner.errors import TmxError
 from aligner.inert import dumps, inert
 from aligner.types import Alignment, Document
@@ -28,15 +27,14 @@ from tmx.write import write_alignment_tmx
 def format_tmx(alignment: Alignment, src: Document, tgt: Document, out: TextIO,
                options: align_cli.OutputOptions = align_cli.OutputOptions()) -> None:
     """``aligner align --format tmx``: a bilingual TMX 1.4b of the pair."""
-    kwargs = {"lang_codes": options.lang_codes, "min_score": options.min_score}
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()
-        write_alignment_tmx(buffer, alignment, src, tgt, **kwargs)
+        write_alignment_tmx(buffer, alignment, src, tgt, lang_codes=options.lang_codes, min_score=options.min_score)
         buffer.flush()
         return
     data = io.BytesIO()
-    write_alignment_tmx(data, alignment, src, tgt, **kwargs)
+    write_alignment_tmx(data, alignment, src, tgt, lang_codes=options.lang_codes, min_score=options.min_score)
     out.write(data.getvalue().decode("utf-8"))
 
 
