@@ -187,3 +187,24 @@ def test_tmux_pane_title_survives_a_hostile_document(tmp_path):
     assert "PWNED" not in title
     assert "\\x1b]0;PWNED\\x07" in screen
     assert "all day in Manila" in screen
+
+
+def test_run_summary_shows_hostile_document_names_inert_and_not_as_markup():
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from aligner.cli.run import _summary
+
+    side = {"aligned": 1, "sentences": 2, "coverage_percent": 50.0}
+    name = f"evil{OSC_TITLE}[link=https://example.invalid]x[/link]"
+    report = {"pairs": [{"languages": ["en", "tl"], "documents": [name, "b"], "mode": "parallel",
+                         "en": side, "tl": side, "tus_written": 1}],
+              "multilingual": [{"tmx": f"{name}.multi.tmx", "tus_written": 0}]}
+    buf = io.StringIO()
+    _summary(SimpleNamespace(report=report), Console(file=buf, width=200, force_terminal=True))
+    out = buf.getvalue()
+    without_styles = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert_inert(without_styles.replace("\n", ""))  # no OSC 8 hyperlink either
+    assert "[link=https://example.invalid]" in without_styles and "\\x1b]0;PWNED" in without_styles

@@ -15,8 +15,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from aligner.inert import inert
 from tmx.langcodes import PRESETS
 
 EXIT_SOME_FAILED = 6
@@ -85,7 +88,7 @@ def handler(args: argparse.Namespace) -> int:
 
         def on_result(result, done: int, total: int) -> None:
             if result.status != "ok":
-                err.print(f"[red]failed[/red] {result.name}: {result.error}", highlight=False)
+                err.print(f"[red]failed[/red] {escape(inert(f'{result.name}: {result.error}'))}", highlight=False)
             bar.update(task, completed=done)  # type: ignore[arg-type]
 
         result = run_batch(args.manifest, args.out, options, on_start=on_start, on_result=on_result)
@@ -114,7 +117,7 @@ def _table(result, console: Console) -> None:
     seconds = {r.name: r.seconds for r in result.ran}
     for e in rows[:_TABLE_ROWS]:
         ok = e["status"] == "ok"
-        table.add_row(e["name"], e["status"] if ok else f"[red]{e['status']}[/red]",
+        table.add_row(Text(inert(e["name"])), e["status"] if ok else f"[red]{e['status']}[/red]",
                       *(str(e[k]) if ok else "-" for k in ("documents", "sentences", "pairs", "tus_written")),
                       f"{seconds[e['name']]:.1f}" if e["name"] in seconds else "-")
     if len(rows) > _TABLE_ROWS:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from aligner.cli import _options
 from aligner.cli._progress import progress_bars
@@ -99,7 +100,7 @@ def _summary(result, console: Console) -> None:
         src, tgt = entry["languages"]
         s, t = entry[src], entry[tgt]
         table.add_row(
-            inert(f"{entry['documents'][0]} ↔ {entry['documents'][1]}"),
+            Text(inert(f"{entry['documents'][0]} ↔ {entry['documents'][1]}")),  # a name is not markup
             entry["mode"],
             f"{src}: {s['aligned']} / {s['sentences']} ({s['coverage_percent']:.1f}%)",
             f"{tgt}: {t['aligned']} / {t['sentences']} ({t['coverage_percent']:.1f}%)",
@@ -107,7 +108,8 @@ def _summary(result, console: Console) -> None:
         )
     console.print(table)
     for entry in result.report["multilingual"]:
-        console.print(f"three-language TMX {inert(entry['tmx'])}: {entry['tus_written']} TUs agreed by all three pairs")
+        console.print(Text(f"three-language TMX {inert(entry['tmx'])}: {entry['tus_written']} TUs "
+                           "agreed by all three pairs"))
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -130,7 +132,7 @@ def handler(args: argparse.Namespace) -> int:
     n = result.embedded.embedded_texts
     warm = "warm run: every sentence came from the cache" if n == 0 else f"embedded {n} new sentences"
     err.print(f"{warm}; {len(documents)} documents, {len(result.pairs)} pairs in {elapsed:.1f} s; "
-              f"wrote {inert(args.out)}{os.sep}", soft_wrap=True)
+              f"wrote {inert(args.out)}{os.sep}", soft_wrap=True, markup=False)
     if not args.no_gaps and result.pairs:
         _show_gaps(result, args.collapse)
     return 0

@@ -105,7 +105,7 @@ def _validate(args: argparse.Namespace) -> int:
                f"{report.n_errors} error(s), {report.n_warnings} warning(s)")
     if not report.ok:
         raise TmxError(f"invalid: {summary}")
-    console.print(f"valid: {summary}", highlight=False)
+    console.print(f"valid: {escape(inert(summary))}", highlight=False)
     return 0
 
 
