@@ -56,20 +56,24 @@ SYSTEMS = ("ours", "bertalign", "margin")
 THRESHOLDS = np.round(np.arange(0.96, 1.1001, 0.005), 3)  # e5 ratio margins of true pairs sit just above 1
 
 
-def margin_align(sv: np.ndarray, tv: np.ndarray, threshold: float, k: int = 4) -> list[tuple]:
-    """Mutual best pairs by ratio margin at or above ``threshold``; the rest are gaps."""
+def margin_pairs(sv: np.ndarray, tv: np.ndarray, k: int = 4) -> list[tuple[int, int, float]]:
+    """Mutual best pairs by ratio margin, with their margins."""
     n, m = len(sv), len(tv)
     if n == 0 or m == 0:
-        return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
+        return []
     sim = sv @ tv.T
     fwd = -np.sort(-sim, axis=1)[:, : min(k, m)].mean(axis=1)  # each source's k best targets
     bwd = -np.sort(-sim, axis=0)[: min(k, n), :].mean(axis=0)  # each target's k best sources
     margin = sim / ((fwd[:, None] + bwd[None, :]) / 2)
     best_t, best_s = margin.argmax(axis=1), margin.argmax(axis=0)
-    pairs = [(i, int(best_t[i])) for i in range(n)
-             if best_s[best_t[i]] == i and margin[i, best_t[i]] >= threshold]
-    used_s, used_t = {i for i, _ in pairs}, {j for _, j in pairs}
-    return ([((i,), (j,)) for i, j in pairs] + [((i,), ()) for i in range(n) if i not in used_s]
+    return [(i, int(best_t[i]), float(margin[i, best_t[i]])) for i in range(n) if best_s[best_t[i]] == i]
+
+
+def margin_align(n: int, m: int, pairs: list[tuple[int, int, float]], threshold: float) -> list[tuple]:
+    """The pairs at or above ``threshold`` as 1-1 beads; every other sentence a gap."""
+    kept = [(i, j) for i, j, x in pairs if x >= threshold]
+    used_s, used_t = {i for i, _ in kept}, {j for _, j in kept}
+    return ([((i,), (j,)) for i, j in kept] + [((i,), ()) for i in range(n) if i not in used_s]
             + [((), (j,)) for j in range(m) if j not in used_t])
 
 
@@ -156,8 +160,9 @@ def choose_threshold(families, pairs, encoder) -> float:
     totals: dict[float, Scores | None] = {float(x): None for x in THRESHOLDS}
     for _, _, docs in documents("tico", families, pairs, encoder):
         for d, sv, tv in docs:
+            pairs = margin_pairs(sv, tv)
             for x, prev in totals.items():
-                sc = score(d.gold, margin_align(sv, tv, x), len(d.src), len(d.tgt))
+                sc = score(d.gold, margin_align(len(d.src), len(d.tgt), pairs, x), len(d.src), len(d.tgt))
                 totals[x] = sc if prev is None else prev + sc
     scored = {x: sc for x, sc in totals.items() if sc is not None}
     best = max(scored, key=lambda x: (scored[x].strict.f1, -x))
@@ -207,7 +212,7 @@ def main() -> int:
                     links["bertalign"], sec = peer.align(d.src, d.tgt, sv, tv)
                     cell_secs["bertalign"] += sec
                     t0 = time.perf_counter()
-                    links["margin"] = margin_align(sv, tv, threshold)
+                    links["margin"] = margin_align(len(sv), len(tv), margin_pairs(sv, tv), threshold)
                     cell_secs["margin"] += time.perf_counter() - t0
                     for name in SYSTEMS:
                         sc = score(d.gold, links[name], len(d.src), len(d.tgt))
