@@ -55,7 +55,7 @@ def main() -> None:
     s, t = args.pair
     print(f"pair {s}-{t}, reviewer reads the first {args.review} links; trados TMX")
     print("scenario   | links | confirmed | rejected | survive | rejected back | approved TUs | F1 before | "
-          "F1 after | run 1 s | re-run s")
+          "F1 after | run 1 s | re-run s | modes, stretches")
     for name in args.scenarios:
         sc = build(name, s, t)
         src, tgt = document(f"{name}.{s}", s, sc.src), document(f"{name}.{t}", t, sc.tgt)
@@ -81,6 +81,7 @@ def main() -> None:
             second = run_job([edited, tgt], out, options=JobOptions(lang_codes="trados"))
             t2 = time.perf_counter() - t0
             al2 = second.pairs[0].alignment
+            review = al2.info.get("review", {})
             now = pairs_of(al2, edited, tgt)
             shifted = [(tuple(i + 1 for i in a), tuple(b)) for a, b in sc.gold]
             f1_after = score(shifted, [(b.src, b.tgt) for b in al2.beads], len(sc.src) + 1, len(sc.tgt)).strict.f1
@@ -88,7 +89,7 @@ def main() -> None:
                            for tu in iter_tus(out / first.report["pairs"][0]["tmx"]))
             print(f"{name:10} | {sum(not b.is_gap for b in al.beads):5} | {len(confirmed):9} | {len(rejected):8} | "
                   f"{len(confirmed & now):7} | {len(rejected & now):13} | {approved:12} | {f1_before:9.3f} | "
-                  f"{f1_after:8.3f} | {t1:7.1f} | {t2:8.1f}")
+                  f"{f1_after:8.3f} | {t1:7.1f} | {t2:8.1f} | {al.mode}/{al2.mode} {review.get('stretches', 0)}")
 
 
 if __name__ == "__main__":

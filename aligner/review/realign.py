@@ -4,7 +4,9 @@
 shows and the TMX export writes). ``align_anchored`` is what a re-run does:
 confirmed and related links stay fixed, and the unchanged aligner runs on each
 stretch between consecutive fixed links, so a correction near the top cannot be
-undone by the aligner and an error cannot spread past a confirmed link.
+undone by the aligner and an error cannot spread past a confirmed link. Pairs
+in comparable mode (content out of order) are not cut: their unfixed sentences
+are aligned in one piece around the fixed links.
 
 Rejected links never come back: a bead that pairs sentences of a rejected link
 with each other is broken into one-sided gaps (the sentences stay visible, so a
@@ -89,7 +91,8 @@ def align_anchored(src: Sequence[str], tgt: Sequence[str], src_vecs: np.ndarray,
 
     The whole pair is aligned once first, as without a review, for the mode
     (auto mode's choice then holds for every stretch) and as the answer when
-    nothing is fixed.
+    nothing is fixed. In comparable mode the unfixed sentences are aligned in
+    one piece (order carries no meaning there).
     """
     n, m = len(src), len(tgt)
     whole = align(src, tgt, src_vecs=src_vecs, tgt_vecs=tgt_vecs, mode=mode, **kwargs)
@@ -98,7 +101,9 @@ def align_anchored(src: Sequence[str], tgt: Sequence[str], src_vecs: np.ndarray,
         return apply_links(whole, links)
     claimed_s = {i for ln in claims for i in ln.src}
     claimed_t = {j for ln in claims for j in ln.tgt}
-    cuts = chain(claims)
+    # Comparable texts share content out of order: cutting them at the fixed links would
+    # forbid every moved link, so the rest is aligned in one piece around them instead.
+    cuts = chain(claims) if whole.mode != "comparable" else []
     beads: list[Bead] = []
     lo_s, lo_t = 0, 0
     stretches = 0
