@@ -7,6 +7,7 @@ import sys
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from aligner.errors import InputError
 from aligner.inert import inert
@@ -38,12 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _summary(session, console: Console) -> None:
-    table = Table(title=f"aligner review {inert(str(session.out_dir))}", title_justify="left")
+    table = Table(title=Text(f"aligner review {inert(str(session.out_dir))}"), title_justify="left")
     for col in ("pair", "confirmed", "rejected", "related", "pending", "stale"):
         table.add_column(col, justify="left" if col == "pair" else "right")
     for view in session.pairs:
         c = view.counts()
-        table.add_row(inert(view.name), *(str(c[k]) for k in ("confirmed", "rejected", "related", "pending", "stale")))
+        table.add_row(Text(inert(view.name)), *(str(c[k]) for k in ("confirmed", "rejected", "related", "pending", "stale")))
     console.print(table)
 
 
