@@ -215,8 +215,9 @@ class ReviewApp(App):
         table.clear(columns=True)
         table.add_column(" ", width=1, key="st")
         table.add_column("score", width=5, key="score")
-        table.add_column(inert(f"{self.view.src.name} ({self.view.src.lang})"), width=text_w, key="src")
-        table.add_column(inert(f"{self.view.tgt.name} ({self.view.tgt.lang})"), width=text_w, key="tgt")
+        # Text, not str: DataTable reads a str label as markup, and a document name is input.
+        table.add_column(Text(inert(f"{self.view.src.name} ({self.view.src.lang})")), width=text_w, key="src")
+        table.add_column(Text(inert(f"{self.view.tgt.name} ({self.view.tgt.lang})")), width=text_w, key="tgt")
         for row in self.shown:
             table.add_row(*self._cells(row), height=None, key=row.key)
         index = next((k for k, r in enumerate(self.shown) if r.key == target), None)
