@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner import __version__, outdir
+from aligner.align.config import DEFAULT_CONFIG
 from aligner.inert import dumps
 from aligner.pipeline import (
     Embedded,
@@ -72,7 +73,7 @@ def signature(encoder_identity: str, options: JobOptions) -> str:
     """One line that names everything the output depends on, like sacrebleu's signatures."""
     min_score = "none" if options.min_score is None else f"{options.min_score:g}"
     return (f"aligner:{__version__}|encoder:{encoder_identity}|mode:{options.mode}"
-            f"|lang-codes:{options.lang_codes}|min-score:{min_score}"
+            f"|config:{DEFAULT_CONFIG.digest()}|lang-codes:{options.lang_codes}|min-score:{min_score}"
             + ("|confirmed-only" if options.confirmed_only else ""))
 
 
@@ -201,7 +202,8 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
             with out.open(file) as f:
                 stats = write_tmx(f, multilingual_tus(triples, docs),
                                   srclang="*all*", langs=[d.lang for d in docs],
-                                  lang_codes=options.lang_codes, min_score=options.min_score)  # type: ignore[arg-type]
+                                  lang_codes=options.lang_codes, min_score=options.min_score,  # type: ignore[arg-type]
+                                  header_props=(("x-aligner-config", DEFAULT_CONFIG.digest()),))
             multi_entries.append({"tmx": file, "languages": [d.lang for d in docs],
                                   "documents": [d.name for d in docs], "tus_written": stats.written})
         report = {

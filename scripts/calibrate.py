@@ -27,8 +27,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from aligner.align.calibrate import Calibration, confidence  # noqa: E402
+from aligner.align.calibrate import confidence, length_log_ratio  # noqa: E402
 from aligner.align.comparable import mine  # noqa: E402
+from aligner.align.config import DEFAULT_CONFIG, Calibration  # noqa: E402
 from corpus_embed import embed_lines  # noqa: E402
 from scenarios import EVAL  # noqa: E402  the one data-path setting
 
@@ -106,7 +107,7 @@ def _drop_candidates(seed: int = 0):
                     part = rows[chunk : chunk + step]
                     si = part[drop_runs(len(part), frac, rng)]
                     ti = part[drop_runs(len(part), frac, rng)]
-                    cand, _, _ = mine(sv[si], tv[ti])
+                    cand, _, _ = mine(sv[si], tv[ti], DEFAULT_CONFIG)
                     yield (s, t), [text[s][k] for k in si], [text[t][k] for k in ti], si, ti, cand
 
 
@@ -127,14 +128,15 @@ def length_penalty() -> None:
     > 0.99 (not only mutual pairs: the penalty decides between rivals); the
     ratio of the two weights is the margin one sd of excess is worth.
     """
-    from aligner.align.comparable import LENGTH_RANK_Z0, _length_z, _log_length_ratio
+    from aligner.align.comparable import _length_z, _log_length_ratio
 
     xs, ys = [], []
+    z0 = DEFAULT_CONFIG.comparable.length_rank_z0
     for (s, t), src, tgt, si, ti, cand in _drop_candidates():
-        z = _length_z(_log_length_ratio(src, tgt, cand.i, cand.j), s, t)
+        z = _length_z(_log_length_ratio(src, tgt, cand.i, cand.j), length_log_ratio(DEFAULT_CONFIG.calibration, s, t))
         assert cand.margin is not None and z is not None  # mine() fills both for every candidate set
         live = cand.margin > 0.99
-        excess = np.maximum(np.abs(z[live]) - LENGTH_RANK_Z0, 0.0)
+        excess = np.maximum(np.abs(z[live]) - z0, 0.0)
         xs.append(np.stack([cand.margin[live] - 1.0, excess], axis=1))
         ys.append((si[cand.i[live]] == ti[cand.j[live]]).astype(np.float64))
     _margin_worth(xs, ys, ["excess sd"])
@@ -151,10 +153,11 @@ def evidence_worth() -> None:
 
     xs, ys = [], []
     for _, src, tgt, si, ti, cand in _drop_candidates():
-        live = np.flatnonzero((cand.vector_conf >= ev.EVIDENCE_FLOOR) & (cand.cos > 0))
-        sf, tf = ev.facts(src), ev.facts(tgt)
+        ec = DEFAULT_CONFIG.evidence
+        live = np.flatnonzero((cand.vector_conf >= ec.floor) & (cand.cos > 0))
+        sf, tf = ev.facts(src, ec), ev.facts(tgt, ec)
         nums = [ev.shared_numbers(sf, tf, int(cand.i[p]), int(cand.j[p])) for p in live]
-        names = [ev.shared_name_units(sf, tf, int(cand.i[p]), int(cand.j[p])) for p in live]
+        names = [ev.shared_name_units(sf, tf, int(cand.i[p]), int(cand.j[p]), ec) for p in live]
         xs.append(np.stack([cand.margin[live] - 1.0, np.minimum(nums, 2), np.minimum(names, 2)], axis=1))
         ys.append((si[cand.i[live]] == ti[cand.j[live]]).astype(np.float64))
     _margin_worth(xs, ys, ["shared numbers", "shared names"])

@@ -30,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from aligner.align import comparable  # noqa: E402
-from aligner.align.comparable import ALL_SIGNALS, NO_SIGNALS, Signals, align_comparable  # noqa: E402
+from aligner.align.comparable import align_comparable  # noqa: E402
+from aligner.align.config import ALL_SIGNALS, DEFAULT_CONFIG, NO_SIGNALS, AlignConfig, Signals  # noqa: E402
 from aligner.ingest import read_document  # noqa: E402
 from corpus_embed import embed_lines  # noqa: E402
 
@@ -98,9 +98,13 @@ def max_matching(pairs: set[tuple[int, int]]) -> int:
     return sum(augment(i, set()) for i in sorted({a for a, _ in pairs}))
 
 
-def kept(docs: dict, a: str, b: str, signals: Signals) -> list:
+def with_signals(signals: Signals, config: AlignConfig = DEFAULT_CONFIG) -> AlignConfig:
+    return replace(config, comparable=replace(config.comparable, signals=signals))
+
+
+def kept(docs: dict, a: str, b: str, config: AlignConfig) -> list:
     (st, sv), (tt, tv) = docs[a], docs[b]
-    beads = align_comparable(st, tt, sv, tv, embed=embed_lines, src_lang=DOCS[a][1], tgt_lang=DOCS[b][1], signals=signals)
+    beads = align_comparable(st, tt, sv, tv, config=config, embed=embed_lines, src_lang=DOCS[a][1], tgt_lang=DOCS[b][1])
     return [x for x in beads if not x.is_gap]
 
 
@@ -116,7 +120,7 @@ def main() -> int:
         cells = []
         for a, b in GOLD_PAIRS:
             g = gold.get((a, b), {"equivalent": set(), "related": set()})
-            got = {(x.src[0], x.tgt[0]) if len(x.src) == 1 == len(x.tgt) else (x.src, x.tgt) for x in kept(docs, a, b, sig)}
+            got = {(x.src[0], x.tgt[0]) if len(x.src) == 1 == len(x.tgt) else (x.src, x.tgt) for x in kept(docs, a, b, with_signals(sig))}
             right = len(got & g["equivalent"])
             rel = len(got & g["related"])
             wrong = len(got) - right - rel
@@ -125,27 +129,24 @@ def main() -> int:
             cells.append(f"{'':7}{len(got):4d} {right:5d} {rel:3d} {wrong:5d} {p:5.2f} {r:5.2f}")
         print(f"{name:18} " + "  ".join(cells))
     print("\nGuards: kept / right / related / wrong per document pair (PDF: kept only)")
-    guards: list[tuple[str, dict[str, object]]] = [("all guards", {}), ("- length ratio", {"LENGTH_Z": 1e9}), ("- loose-document", {"_loosely_related": lambda *a: False}),
-              ("- both", {"LENGTH_Z": 1e9, "_loosely_related": lambda *a: False})]
+    no_length = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, length_z=1e9))
+    guards = [("all guards", DEFAULT_CONFIG), ("- length ratio", no_length),
+              ("- loose-document", replace(DEFAULT_CONFIG, comparable=replace(DEFAULT_CONFIG.comparable, corroborate_loose=False))),
+              ("- both", replace(no_length, comparable=replace(no_length.comparable, corroborate_loose=False)))]
     print(f"{'guards':18} " + "  ".join(f"{a}-{b:3}" .ljust(16) for a, b in GOLD_PAIRS + OTHER_PAIRS))
-    for name, patch in guards:
-        saved = {k: getattr(comparable, k) for k in patch}
-        for k, v in patch.items():
-            setattr(comparable, k, v)
+    for name, config in guards:
         cells = []
         for a, b in GOLD_PAIRS + OTHER_PAIRS:
             g = gold.get((a, b), {"equivalent": set(), "related": set()})
-            got = {(x.src[0], x.tgt[0]) if len(x.src) == 1 == len(x.tgt) else (x.src, x.tgt) for x in kept(docs, a, b, ALL_SIGNALS)}
+            got = {(x.src[0], x.tgt[0]) if len(x.src) == 1 == len(x.tgt) else (x.src, x.tgt) for x in kept(docs, a, b, config)}
             right, rel = len(got & g["equivalent"]), len(got & g["related"])
             cells.append((f"{len(got)}/{right}/{rel}/{len(got) - right - rel}" if (a, b) in gold else f"{len(got)}").ljust(16))
-        for k, v in saved.items():
-            setattr(comparable, k, v)
         print(f"{name:18} " + "  ".join(cells))
     if args.no_pairs:
         return 0
     for a, b in GOLD_PAIRS + OTHER_PAIRS:
         g = gold.get((a, b), {"equivalent": set(), "related": set()})
-        pairs = kept(docs, a, b, ALL_SIGNALS)
+        pairs = kept(docs, a, b, DEFAULT_CONFIG)
         print(f"\n== {a}-{b}: {len(pairs)} pairs kept (all signals)")
         for x in pairs:
             key = (x.src[0], x.tgt[0]) if len(x.src) == 1 == len(x.tgt) else None

@@ -32,7 +32,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
+
+from dataclasses import replace  # noqa: E402
+
 from aligner.align import comparable as C  # noqa: E402
+from aligner.align.config import DEFAULT_CONFIG  # noqa: E402
 from aligner.embed import embed  # noqa: E402
 
 ROWS = [(name, s, t) for name in ("comparable", "reordered", "ontopic") for s, t in scenarios.PAIRS]
@@ -73,10 +77,11 @@ def main() -> int:
     ap.add_argument("--data", default="tico", choices=("tico", "flores"))
     ap.add_argument("--conf", default=",".join(map(str, CONF)))
     ap.add_argument("--z", default=",".join(map(str, Z)))
-    ap.add_argument("--rank", default=f"{C.LENGTH_RANK_PENALTY}:{C.LENGTH_RANK_Z0}", help="penalty:z0")
+    cc = DEFAULT_CONFIG.comparable
+    ap.add_argument("--rank", default=f"{cc.length_rank_penalty}:{cc.length_rank_z0}", help="penalty:z0")
     args = ap.parse_args()
     pen, z0 = (float(x) for x in args.rank.split(":"))
-    C.LENGTH_RANK_PENALTY, C.LENGTH_RANK_Z0 = pen, z0
+    cc = replace(cc, length_rank_penalty=pen, length_rank_z0=z0)
     docs = []
     for name, s, t in ROWS:
         sc = scenarios.build(name, s, t, data=args.data)
@@ -90,10 +95,11 @@ def main() -> int:
     print("conf  z    | " + " ".join(f"{d[0]:>12}" for d in docs) + " |   mean   boot SE")
     points = []
     for conf, z in itertools.product([float(x) for x in args.conf.split(",")], [float(x) for x in args.z.split(",")]):
-        C.LENGTH_AGREED_CONF, C.LENGTH_AGREE_Z = conf, z
+        config = replace(DEFAULT_CONFIG, comparable=replace(cc, length_agreed_conf=conf, length_agree_z=z))
         rows = []
         for _, sc, sv, tv, art, n_art in docs:
-            beads = C.align_comparable(sc.src, sc.tgt, sv, tv, embed=embed, src_lang=sc.src_lang, tgt_lang=sc.tgt_lang)
+            beads = C.align_comparable(sc.src, sc.tgt, sv, tv, config=config, embed=embed,
+                                       src_lang=sc.src_lang, tgt_lang=sc.tgt_lang)
             rows.append(counts(sc, beads, art, n_art))
         boot = np.array([np.mean(row_f1([r[d[k]] for r, d in zip(rows, draws)])) for k in range(DRAWS)])
         f1 = row_f1(rows)

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.align import align, normalise_beads
+from aligner.align import align, order_beads
 from aligner.align.parallel import align_block
 from aligner.types import Bead
 
@@ -118,7 +118,7 @@ def test_merged_target_sentence_becomes_a_two_to_one_bead():
 
 def test_align_block_uses_local_indices():
     ids = [3, 4, 5]
-    beads = align_block(_vecs(ids), _vecs(ids), _texts(ids), _texts(ids))
+    beads = align_block(_vecs(ids), _vecs(ids), _texts(ids), _texts(ids)).beads
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
 
 
@@ -134,5 +134,5 @@ def test_same_input_gives_identical_output():
 
 def test_normalise_places_target_gaps_where_they_fall():
     beads = [Bead((0,), (0,)), Bead((1,), (2,)), Bead((), (1,))]
-    out = normalise_beads(beads, 2, 3)
+    out = order_beads(beads, 2, 3)
     assert [(b.src, b.tgt) for b in out] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]

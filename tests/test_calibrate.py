@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.align.calibrate import DEFAULT, Calibration, confidence
+from aligner.align.calibrate import confidence
+from aligner.align.config import Calibration, CalibrationConfig
 
 
 def test_confidence_is_a_probability_and_rises_with_margin() -> None:
@@ -21,16 +22,17 @@ def test_zero_vectors_get_zero_confidence() -> None:
 def test_calibration_is_explicit_and_replaceable() -> None:
     flat = Calibration(bias=0.0, w_margin=0.0, w_cos=0.0)
     assert np.allclose(confidence(np.array([1.1, 1.3]), calibration=flat), 0.5)
-    assert DEFAULT.w_margin > 0
+    assert CalibrationConfig().margin_fit.w_margin > 0
 
 
 def test_length_statistics_are_found_whatever_the_code_spelling() -> None:
     from aligner.align.calibrate import length_log_ratio
 
-    stats = length_log_ratio("tl", "en")
+    cal = CalibrationConfig()
+    stats = length_log_ratio(cal, "tl", "en")
     assert stats is not None
     mu, sd = stats
-    assert length_log_ratio("tgl_Latn", "en-US") == (mu, sd)
-    assert length_log_ratio("en", "tl") == (-mu, sd)  # the other direction flips the mean
-    assert length_log_ratio("de", "fr") is None
-    assert (length_log_ratio("de", "de") or (None,))[0] == 0.0
+    assert length_log_ratio(cal, "tgl_Latn", "en-US") == (mu, sd)
+    assert length_log_ratio(cal, "en", "tl") == (-mu, sd)  # the other direction flips the mean
+    assert length_log_ratio(cal, "de", "fr") is None
+    assert (length_log_ratio(cal, "de", "de") or (None,))[0] == 0.0

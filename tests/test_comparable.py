@@ -7,7 +7,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.align.comparable import align_comparable, cover, knn, mine
+from aligner.align.comparable import align_comparable, knn, mine
+from aligner.align.order import cover
 from aligner.types import Bead
 
 DIM = 64
@@ -102,7 +103,7 @@ def test_moved_section_is_recovered() -> None:
 def test_knn_is_blockwise_and_matches_dense_top_k() -> None:
     rng = np.random.default_rng(6)
     a, b = _sentences(600, rng), _sentences(50, rng)
-    nb = knn(a, b, 4)
+    nb = knn(a, b)
     dense = a @ b.T
     assert np.array_equal(nb.idx[:, 0], dense.argmax(axis=1))
     assert np.allclose(nb.sims, -np.sort(-dense, axis=1)[:, :4], atol=1e-6)
@@ -115,7 +116,7 @@ def test_knn_ties_are_ordered_by_index_and_short_sides_padded(m: int, seed: int)
     rng = np.random.default_rng(seed)
     a = np.round(rng.normal(size=(7, 4)), 0).astype(np.float32)
     b = np.round(rng.normal(size=(m, 4)), 0).astype(np.float32)
-    nb = knn(a, b, 4)
+    nb = knn(a, b)
     dense = a @ b.T
     kk = min(4, m)
     for r in range(len(a)):
@@ -123,7 +124,9 @@ def test_knn_ties_are_ordered_by_index_and_short_sides_padded(m: int, seed: int)
         assert nb.idx[r].tolist() == want
         assert nb.sims[r].tolist() == [dense[r, j] for j in want]
     # padding: the mean counts the missing neighbours at BACKGROUND_SIM
-    from aligner.align.calibrate import BACKGROUND_SIM
+    from aligner.align.config import CalibrationConfig
+
+    BACKGROUND_SIM = CalibrationConfig().background_sim
 
     top = -np.sort(-dense, axis=1)[:, :kk]
     assert np.allclose(nb.mean, (top.sum(axis=1) + (4 - kk) * BACKGROUND_SIM) / 4)
@@ -142,9 +145,10 @@ def test_mutual_best_is_symmetric() -> None:
 
 
 def test_cover_places_target_only_sentences_where_they_fall() -> None:
+    """The one bead orderer: a target gap goes before the first bead whose targets follow it."""
     beads = cover([Bead((0,), (0,), 0.9), Bead((2,), (3,), 0.8)], 3, 5)
     assert [(b.src, b.tgt) for b in beads] == [
-        ((0,), (0,)), ((), (1,)), ((), (2,)), ((1,), ()), ((2,), (3,)), ((), (4,)),
+        ((0,), (0,)), ((1,), ()), ((), (1,)), ((), (2,)), ((2,), (3,)), ((), (4,)),
     ]
 
 
@@ -212,7 +216,7 @@ def _pair(cand, i: int, j: int) -> int:
 def test_shared_facts_lift_a_pair_only_in_loosely_related_documents() -> None:
     """Where documents share translated text the vectors already carry the numbers; the bonus
     would only lift on-topic neighbours. Loose equivalents need it."""
-    from aligner.align.comparable import ALL_SIGNALS
+    from aligner.align.config import ALL_SIGNALS
 
     for identical, loose in ((0, True), (20, False)):
         st_, tt_, sv, tv = _facts_docs(identical)

@@ -3,10 +3,13 @@ and lets a stand-alone pair a little under the isolated threshold through."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from aligner.align import comparable as C
+from aligner.align.config import DEFAULT_CONFIG, NO_SIGNALS, AlignConfig
 
 DIM = 128
 
@@ -23,7 +26,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def _near_tie_mutual(src0_len: int, src1_len: int) -> set[tuple[int, int]]:
+def _near_tie_mutual(src0_len: int, src1_len: int, config: AlignConfig = DEFAULT_CONFIG) -> set[tuple[int, int]]:
     """Target 0 is a mix of sources 0 and 1, source 0 a hair closer (margin 1.097 vs 1.093);
     every target is 80 characters, so at tl-en statistics a 100-character source fits and a
     210-character one lies about 5.8 sd out."""
@@ -33,7 +36,7 @@ def _near_tie_mutual(src0_len: int, src1_len: int) -> set[tuple[int, int]]:
     src, tgt = _unit(src), _unit(tgt)
     src_texts = ["p" * 100 for _ in range(12)]
     src_texts[0], src_texts[1] = "p" * src0_len, "p" * src1_len
-    cand, _, _ = C.mine(src, tgt, src_texts=src_texts, tgt_texts=["s" * 80] * 12, signals=C.NO_SIGNALS,
+    cand, _, _ = C.mine(src, tgt, config, src_texts=src_texts, tgt_texts=["s" * 80] * 12, signals=NO_SIGNALS,
                         src_lang="tl", tgt_lang="en")
     return {(int(i), int(j)) for i, j, m in zip(cand.i, cand.j, cand.mutual) if m}
 
@@ -50,9 +53,9 @@ def test_between_two_misfits_length_does_not_decide() -> None:
     assert (0, 0) in mutual and (1, 0) not in mutual
 
 
-def test_without_the_length_penalty_the_margin_alone_decides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(C, "LENGTH_RANK_PENALTY", 0.0)
-    mutual = _near_tie_mutual(210, 100)
+def test_without_the_length_penalty_the_margin_alone_decides() -> None:
+    mutual = _near_tie_mutual(210, 100, replace(DEFAULT_CONFIG, comparable=replace(DEFAULT_CONFIG.comparable,
+                                                                                   length_rank_penalty=0.0)))
     assert (0, 0) in mutual and (1, 0) not in mutual
 
 
@@ -75,7 +78,7 @@ def test_lone_pair_under_the_isolated_threshold_is_kept_when_its_length_is_a_tra
     st_, tt_, sv, tv = _moved_pair_docs(80)  # tl-en: z about 0
     cand, _, _ = C.mine(sv, tv)
     p = int(np.flatnonzero((cand.i == 30) & (cand.j == 35))[0])
-    assert C.LENGTH_AGREED_CONF <= cand.conf[p] < C.ISOLATED_CONF
+    assert DEFAULT_CONFIG.comparable.length_agreed_conf <= cand.conf[p] < DEFAULT_CONFIG.comparable.isolated_conf
     beads = C.align_comparable(st_, tt_, sv, tv, src_lang="tl", tgt_lang="en")
     assert ((30,), (35,)) in {(b.src, b.tgt) for b in beads}
 
@@ -114,7 +117,7 @@ def test_lone_pair_that_crosses_a_kept_neighbour_stays_unaligned(lone_tgt: int, 
     st_, tt_, sv, tv = _crossing_docs(lone_tgt)
     cand, _, _ = C.mine(sv, tv)
     p = int(np.flatnonzero((cand.i == 23) & (cand.j == lone_tgt))[0])
-    assert cand.mutual[p] and C.LENGTH_AGREED_CONF <= cand.conf[p] < C.ISOLATED_CONF
+    assert cand.mutual[p] and DEFAULT_CONFIG.comparable.length_agreed_conf <= cand.conf[p] < DEFAULT_CONFIG.comparable.isolated_conf
     beads = C.align_comparable(st_, tt_, sv, tv, src_lang="tl", tgt_lang="en")
     pairs = {(b.src, b.tgt) for b in beads if not b.is_gap}
     assert (((23,), (lone_tgt,)) in pairs) is kept

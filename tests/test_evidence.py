@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from aligner.align import evidence as ev
+from aligner.align.config import EvidenceConfig
 
 
 def test_devanagari_digits_are_normalised_and_single_digits_ignored() -> None:
@@ -26,7 +27,7 @@ def test_unrelated_names_do_not_match() -> None:
 
 
 def test_common_numbers_and_names_prove_nothing() -> None:
-    src = [f"Lenin noong 1917 bahagi {i}" for i in range(ev.MAX_DISTINCT + 1)]
+    src = [f"Lenin noong 1917 bahagi {i}" for i in range(EvidenceConfig().max_distinct + 1)]
     tgt = ["लेनिन 1917"]
     a, b = ev.facts(src), ev.facts(tgt)
     assert ev.shared_numbers(a, b, 0, 0) == 0  # 1917 is in every source sentence
@@ -64,7 +65,7 @@ def test_clause_margin_finds_the_shared_clause() -> None:
     means = np.array([0.5])
     m, chars = ev.clause_margin(src, tgt, sv, tv, means, means, np.array([0]), np.array([0]), embed, knn_mean)
     # the clause matches exactly: cos 1 over a neighbourhood of 0.5, less the partial-match penalty
-    assert m[0] == pytest.approx(2.0 - ev.CLAUSE_PENALTY)
+    assert m[0] == pytest.approx(2.0 - EvidenceConfig().clause_penalty)
     assert chars == len(first) + len(second)
 
 

@@ -71,8 +71,11 @@ def write_tmx(
     creationdate: str | None = None,
     adminlang: str = "en",
     on_warning: Callable[[str], None] | None = None,
+    header_props: Sequence[tuple[str, str]] = (),
 ) -> WriteStats:
     """Write a TMX 1.4b file that OmegaT, Trados and translate-toolkit load.
+
+    ``header_props`` become ``<prop>``s of the header (the aligner names its configuration there).
 
     ``langs`` declares the file's languages (BCP-47); ``<tuv>``s are written in
     that order so the source comes first where tools read "first = source".
@@ -122,7 +125,11 @@ def write_tmx(
     with _open_target(path_or_file) as sink:
         sink.write(b"<?xml version='1.0' encoding='UTF-8'?>\n" + DOCTYPE.encode() + b'\n<tmx version="1.4">\n  <header')
         sink.write("".join(f' {k}="{esc(v, True)}"' for k, v in header.items()).encode("utf-8"))
-        sink.write(b"/>\n  <body>\n")
+        if header_props:
+            sink.write(b">\n" + "".join(f'    <prop type="{esc(k, True)}">{esc(v)}</prop>\n'
+                                          for k, v in header_props).encode("utf-8") + b"  </header>\n  <body>\n")
+        else:
+            sink.write(b"/>\n  <body>\n")
         buf: list[str] = []
         for tu in tus:
             if min_score is not None:
@@ -240,6 +247,7 @@ def write_alignment_tmx(
     lang_codes: Preset = "bcp47",
     min_score: float | None = None,
     on_warning: Callable[[str], None] | None = None,
+    header_props: Sequence[tuple[str, str]] = (),
 ) -> WriteStats:
     """The bilingual TMX of one aligned pair (``aligner align --format tmx``).
 
@@ -255,7 +263,14 @@ def write_alignment_tmx(
         lang_codes=lang_codes,
         min_score=min_score,
         on_warning=on_warning,
+        header_props=header_props or config_props(alignment),
     )
+
+
+def config_props(alignment: Any) -> tuple[tuple[str, str], ...]:
+    """The header prop naming the aligner configuration that made ``alignment`` (if it says)."""
+    digest = getattr(alignment, "info", {}).get("config")
+    return (("x-aligner-config", digest),) if digest else ()
 
 
 def multilingual_tus(triples: Iterable[Any], documents: Sequence[Any]) -> Iterator[TranslationUnit]:

@@ -16,40 +16,21 @@ only the top k per row are kept, never an n x m matrix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
-from numba import njit, prange
 
 from aligner.align import evidence as ev
-from aligner.align.calibrate import BACKGROUND_SIM, LENGTH_SD_UNKNOWN, LENGTH_Z, confidence, length_log_ratio
+from aligner.align.calibrate import confidence, length_log_ratio, length_sd_unknown
+from aligner.align.config import DEFAULT_CONFIG, NO_SIGNALS, AlignConfig, Calibration, ComparableConfig, Signals
+from aligner.align.kernels import top_k
+from aligner.align.order import cover
 from aligner.align.parallel import align_block
 from aligner.align.scoring import side_mean
 from aligner.types import Bead
 
 EmbedFn = Callable[[list[str]], np.ndarray]
-
-K_NEIGHBOURS = 4
-ANCHOR_CONF = 0.9  # mined pairs this sure become anchors for the block DP
-KEEP_CONF = 0.15  # below this a pair between two agreeing anchors stays unaligned
-ISOLATED_CONF = 0.9  # a pair no anchor around it supports must be this sure
-NEIGHBOUR_WINDOW = 4  # sentences either way in which a kept pair vouches for a neighbour
-MAX_PARALLEL_GAP = 12  # longest stretch between anchors still treated as locally parallel
-MERGE_SLACK = 0.01  # cosine a many-to-one bead may lose against its best 1-1 part
-MERGE_LENGTH_GAIN = 0.25  # |log length ratio| a many-to-one bead must improve on its best 1-1 part
-_BLOCK_ROWS = 256
-MIN_SURE_SHARE = 0.05  # share of the smaller side in vector-sure pairs below which documents are loosely related
-CORROBORATED_VECTOR_CONF = 0.7  # vector confidence that one shared fact may confirm (calibration bin)
-# A stand-alone pair whose length and local order agree needs only this confidence, and its
-# |length z-score| must be within LENGTH_AGREE_Z (~87% of true FLORES pairs): both chosen
-# on held-out TICO-19 scenarios by scripts/tune_comparable.py, not on the FLORES ones.
-LENGTH_AGREED_CONF = 0.75
-LENGTH_AGREE_Z = 1.5
-# Choosing each sentence's best partner, a length ratio further than LENGTH_RANK_Z0 standard
-# deviations from translations' (about 2% of true FLORES pairs) costs this much margin per
-# unit: the logistic weight ratio fitted by scripts/calibrate.py --length-penalty.
-LENGTH_RANK_PENALTY = 0.013
-LENGTH_RANK_Z0 = 2.5
 
 
 @dataclass(frozen=True)
@@ -61,62 +42,19 @@ class Neighbourhood:
     mean: np.ndarray  # (n,) float64 padded k-NN mean, the margin denominator
 
 
-def knn(a: np.ndarray, b: np.ndarray, k: int = K_NEIGHBOURS) -> Neighbourhood:
-    """Blockwise top-k of a against b; short sides are padded with BACKGROUND_SIM."""
+def knn(a: np.ndarray, b: np.ndarray, config: AlignConfig = DEFAULT_CONFIG) -> Neighbourhood:
+    """Blockwise top-k of a against b; short sides are padded with the background similarity."""
+    k, rows = config.comparable.k, config.comparable.block_rows
     n, m = a.shape[0], b.shape[0]
     kk = min(k, m)
     idx = np.zeros((n, kk), dtype=np.int64)
     sims = np.zeros((n, kk), dtype=np.float32)
-    for lo in range(0, n, _BLOCK_ROWS):
-        blk = np.ascontiguousarray(a[lo : lo + _BLOCK_ROWS] @ b.T, dtype=np.float32)
+    for lo in range(0, n, rows):
+        blk = np.ascontiguousarray(a[lo : lo + rows] @ b.T, dtype=np.float32)
         if kk:
-            idx[lo : lo + blk.shape[0]], sims[lo : lo + blk.shape[0]] = _top_k(blk, kk)
-    total = sims.astype(np.float64).sum(axis=1) + (k - kk) * BACKGROUND_SIM
+            idx[lo : lo + blk.shape[0]], sims[lo : lo + blk.shape[0]] = top_k(blk, kk)
+    total = sims.astype(np.float64).sum(axis=1) + (k - kk) * config.calibration.background_sim
     return Neighbourhood(idx=idx, sims=sims, mean=total / k)
-
-
-@njit(cache=True, parallel=True)
-def _top_k(blk: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's k largest values, ordered by value desc then index asc (so ties are stable).
-
-    One pass with a k-slot insertion list: for k = 4 it is ~70x faster than
-    argpartition plus a sort, which made the k-NN cost more than the matmul.
-    """
-    r, m = blk.shape
-    idx = np.empty((r, k), np.int64)
-    val = np.empty((r, k), np.float32)
-    for row in prange(r):
-        vi = np.full(k, -1, np.int64)
-        vv = np.full(k, -np.inf, np.float32)
-        x = blk[row]
-        for j in range(m):
-            v = x[j]
-            if v > vv[k - 1]:
-                p = k - 1
-                while p > 0 and vv[p - 1] < v:
-                    vv[p] = vv[p - 1]
-                    vi[p] = vi[p - 1]
-                    p -= 1
-                vv[p] = v
-                vi[p] = j
-        idx[row] = vi
-        val[row] = vv
-    return idx, val
-
-
-@dataclass(frozen=True)
-class Signals:
-    """Which evidence beside the vector margin to use (all on by default; off for ablations)."""
-
-    numbers: bool = True
-    names: bool = True
-    clauses: bool = True
-    neighbours: bool = True
-
-
-ALL_SIGNALS = Signals()
-NO_SIGNALS = Signals(False, False, False, False)
-CLAUSE_NEEDS_SUPPORT = False  # clause matches alone mislead on-topic text (see eval_corpus_pairs)
 
 
 @dataclass(frozen=True)
@@ -141,7 +79,7 @@ def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) ->
 
 
 def mine(
-    src_vecs: np.ndarray, tgt_vecs: np.ndarray, k: int = K_NEIGHBOURS, *,
+    src_vecs: np.ndarray, tgt_vecs: np.ndarray, config: AlignConfig = DEFAULT_CONFIG, *,
     src_texts: Sequence[str] | None = None, tgt_texts: Sequence[str] | None = None,
     signals: Signals = NO_SIGNALS, embed: EmbedFn | None = None,
     src_lang: str | None = None, tgt_lang: str | None = None,
@@ -151,13 +89,14 @@ def mine(
     With texts and signals, pairs sharing a distinctive number join the
     candidates and the evidence bonuses are added to the margin first.
     """
-    fwd, bwd = knn(src_vecs, tgt_vecs, k), knn(tgt_vecs, src_vecs, k)
+    cc, ec, fit = config.comparable, config.evidence, config.calibration.margin_fit
+    fwd, bwd = knn(src_vecs, tgt_vecs, config), knn(tgt_vecs, src_vecs, config)
     n, m = src_vecs.shape[0], tgt_vecs.shape[0]
     ci = np.concatenate([np.repeat(np.arange(n), fwd.idx.shape[1]), bwd.idx.ravel()])
     cj = np.concatenate([fwd.idx.ravel(), np.repeat(np.arange(m), bwd.idx.shape[1])])
     use_text = src_texts is not None and tgt_texts is not None and signals != NO_SIGNALS
     if use_text:
-        sf, tf = ev.facts(src_texts), ev.facts(tgt_texts)
+        sf, tf = ev.facts(src_texts, ec), ev.facts(tgt_texts, ec)
         extra = ev.number_candidates(sf, tf) if signals.numbers else []
         if extra:
             ci = np.concatenate([ci, np.array([p[0] for p in extra])])
@@ -170,11 +109,11 @@ def mine(
     z = None
     if src_texts is not None and tgt_texts is not None:
         lr = _log_length_ratio(src_texts, tgt_texts, ci, cj)
-        z = _length_z(lr, src_lang, tgt_lang)
+        z = _length_z(lr, length_log_ratio(config.calibration, src_lang, tgt_lang))
         # A pair whose lengths no translation shows (a sentence and a heading) is no candidate.
-        margin = np.where(_length_fits(lr, margin, cos, src_lang, tgt_lang), margin, 0.0)
-    vector_conf = confidence(margin, cos)
-    loose = _too_few_sure(_mutual(ci, cj, margin, cos, n, m), vector_conf, n, m)
+        margin = np.where(_length_fits(lr, margin, cos, src_lang, tgt_lang, config), margin, 0.0)
+    vector_conf = confidence(margin, cos, calibration=fit)
+    loose = _too_few_sure(_mutual(ci, cj, margin, cos, n, m), vector_conf, n, m, cc)
     nums = np.zeros(len(ci))
     nams = np.zeros(len(ci))
     if use_text and loose:
@@ -183,51 +122,51 @@ def mine(
         # the calibration scenarios beside the margin, they are worth ~0 margin
         # (scripts/calibrate.py --evidence), and they lift on-topic neighbours.
         # Evidence may only lift pairs the vectors already relate a little.
-        live = np.flatnonzero((cos > 0) & (vector_conf >= ev.EVIDENCE_FLOOR))
+        live = np.flatnonzero((cos > 0) & (vector_conf >= ec.floor))
         for p in live.tolist():
             i, j = int(ci[p]), int(cj[p])
             nums[p] = ev.shared_numbers(sf, tf, i, j) if signals.numbers else 0
-            nams[p] = ev.shared_name_units(sf, tf, i, j) if signals.names else 0
+            nams[p] = ev.shared_name_units(sf, tf, i, j, ec) if signals.names else 0
         if signals.clauses and embed is not None:
             # Only undecided pairs that are some sentence's best guess: clauses cost tokens.
             pos = np.arange(len(ci))
             guess = (_argbest(ci, margin, n)[ci] == pos) | (_argbest(cj, margin, m)[cj] == pos)
-            todo = live[(confidence(margin[live], cos[live]) < ANCHOR_CONF) & guess[live]]
-            if CLAUSE_NEEDS_SUPPORT:
-                todo = todo[(nums[todo] + nams[todo]) > 0]
+            todo = live[(confidence(margin[live], cos[live], calibration=fit) < cc.anchor_conf) & guess[live]]
             if len(todo):
                 cm, _ = ev.clause_margin(src_texts, tgt_texts, src_vecs, tgt_vecs, fwd.mean, bwd.mean,
-                                         ci[todo], cj[todo], embed, lambda a, b: knn(a, b).mean)
+                                         ci[todo], cj[todo], embed, lambda a, b: knn(a, b, config).mean, ec)
                 margin[todo] = np.maximum(margin[todo], cm)
-        margin = margin + ev.bonus(nums, nams)
-    conf = confidence(margin, cos)
+        margin = margin + ev.bonus(nums, nams, ec)
+    conf = confidence(margin, cos, calibration=fit)
     excess = None
-    if LENGTH_RANK_PENALTY and z is not None:
-        excess = np.maximum(np.abs(z) - LENGTH_RANK_Z0, 0.0)
-    mutual = _mutual(ci, cj, margin, cos, n, m, excess)
+    if cc.length_rank_penalty and z is not None:
+        excess = np.maximum(np.abs(z) - cc.length_rank_z0, 0.0)
+    mutual = _mutual(ci, cj, margin, cos, n, m, excess, cc.length_rank_penalty)
     return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams, loose, z), fwd, bwd
 
 
 def _mutual(
     ci: np.ndarray, cj: np.ndarray, margin: np.ndarray, cos: np.ndarray, n: int, m: int,
-    excess: np.ndarray | None = None,
+    excess: np.ndarray | None = None, penalty: float = 0.0,
 ) -> np.ndarray:
     """Whether each candidate is both its source's and its target's best partner
     (by margin, or by _best_fitting when length excesses are given)."""
     if excess is None:
         best_src, best_tgt = _argbest(ci, margin, n), _argbest(cj, margin, m)
     else:
-        best_src, best_tgt = _best_fitting(ci, margin, excess, n), _best_fitting(cj, margin, excess, m)
+        best_src = _best_fitting(ci, margin, excess, n, penalty)
+        best_tgt = _best_fitting(cj, margin, excess, m, penalty)
     pos = np.arange(len(ci))
     return (best_src[ci] == pos) & (best_tgt[cj] == pos) & (cos > 0)
 
 
-def _best_fitting(group: np.ndarray, margin: np.ndarray, excess: np.ndarray, size: int) -> np.ndarray:
+def _best_fitting(group: np.ndarray, margin: np.ndarray, excess: np.ndarray, size: int,
+                  penalty: float) -> np.ndarray:
     """Each sentence's best partner, where length may overturn a near tie.
 
     If the best by margin has a length no translation shows (excess standard
-    deviations beyond LENGTH_RANK_Z0), a rival whose length fits wins when it
-    is within LENGTH_RANK_PENALTY margin per unit of that excess. Only a
+    deviations beyond length_rank_z0), a rival whose length fits wins when it
+    is within ``penalty`` margin per unit of that excess. Only a
     fitting rival may win: between two misfits length says nothing, and loose
     equivalents in real comparable text (one side adds a clause) are misfits.
     """
@@ -236,7 +175,7 @@ def _best_fitting(group: np.ndarray, margin: np.ndarray, excess: np.ndarray, siz
     has = (best >= 0) & (fit >= 0)
     has[has] = excess[fit[has]] == 0
     b, f = best[has], fit[has]
-    swap = (excess[b] > 0) & (margin[f] >= margin[b] - LENGTH_RANK_PENALTY * excess[b])
+    swap = (excess[b] > 0) & (margin[f] >= margin[b] - penalty * excess[b])
     out = best.copy()
     out[np.flatnonzero(has)[swap]] = f[swap]
     return out
@@ -251,31 +190,32 @@ def _log_length_ratio(
     return np.log(tl / sl)
 
 
-def _length_z(lr: np.ndarray, src_lang: str | None, tgt_lang: str | None) -> np.ndarray | None:
+def _length_z(lr: np.ndarray, stats: tuple[float, float] | None) -> np.ndarray | None:
     """Each pair's log length ratio in standard deviations from this language pair's translations."""
-    stats = length_log_ratio(src_lang, tgt_lang)
     if stats is None:
         return None
     return (lr - stats[0]) / stats[1]
 
 
 def _length_fits(
-    lr: np.ndarray, margin: np.ndarray, cos: np.ndarray, src_lang: str | None, tgt_lang: str | None
+    lr: np.ndarray, margin: np.ndarray, cos: np.ndarray, src_lang: str | None, tgt_lang: str | None,
+    config: AlignConfig,
 ) -> np.ndarray:
-    """Whether each pair's log character-length ratio lies within LENGTH_Z standard
+    """Whether each pair's log character-length ratio lies within ``length_z`` standard
     deviations of what translations of this language pair show (measured on FLORES).
 
     For an unmeasured pair the mean comes from the pairs the vectors are sure of,
     if there are enough of them; otherwise nothing is rejected.
     """
-    stats = length_log_ratio(src_lang, tgt_lang)
+    cal = config.calibration
+    stats = length_log_ratio(cal, src_lang, tgt_lang)
     if stats is None:
-        sure = confidence(margin, cos) >= ANCHOR_CONF
+        sure = confidence(margin, cos, calibration=cal.margin_fit) >= config.comparable.anchor_conf
         if sure.sum() < 5:
             return np.ones(len(lr), dtype=bool)
-        stats = (float(np.median(lr[sure])), LENGTH_SD_UNKNOWN)
+        stats = (float(np.median(lr[sure])), length_sd_unknown(cal))
     mu, sd = stats
-    return np.abs(lr - mu) <= LENGTH_Z * sd
+    return np.abs(lr - mu) <= cal.length_z * sd
 
 
 def _argbest(group: np.ndarray, score: np.ndarray, size: int) -> np.ndarray:
@@ -292,7 +232,7 @@ def _argbest(group: np.ndarray, score: np.ndarray, size: int) -> np.ndarray:
 
 def _bead_conf(
     src: Sequence[int], tgt: Sequence[int], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    fwd: Neighbourhood, bwd: Neighbourhood,
+    fwd: Neighbourhood, bwd: Neighbourhood, fit: Calibration,
 ) -> tuple[float, float]:
     """(cosine, confidence) of a bead from mean-pooled sentence vectors."""
     a = src_vecs[list(src)].sum(axis=0)
@@ -302,31 +242,30 @@ def _bead_conf(
         return 0.0, 0.0
     cos = float(a @ b) / (na * nb)
     margin = ratio_margin(np.array([cos]), fwd.mean[list(src)].mean(), bwd.mean[list(tgt)].mean())
-    return cos, float(confidence(margin, np.array([cos]))[0])
+    return cos, float(confidence(margin, np.array([cos]), calibration=fit)[0])
 
 
-def _anchor_stretches(anchors: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+def _anchor_stretches(anchors: list[tuple[int, int]], max_gap: int) -> list[tuple[int, int, int, int]]:
     """Half-open (i0, i1, j0, j1) stretches between consecutive anchors that look parallel."""
     out = []
     for (a_i, a_j), (b_i, b_j) in zip(anchors, anchors[1:]):
         di, dj = b_i - a_i - 1, b_j - a_j - 1
-        if b_j > a_j and (di or dj) and max(di, dj) <= MAX_PARALLEL_GAP:
+        if b_j > a_j and (di or dj) and max(di, dj) <= max_gap:
             out.append((a_i + 1, b_i, a_j + 1, b_j))
     return out
 
 
 def align_comparable(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    *, embed: EmbedFn | None = None, src_lang: str | None = None, tgt_lang: str | None = None,
-    keep: float = KEEP_CONF, isolated: float = ISOLATED_CONF, anchor: float = ANCHOR_CONF,
-    signals: Signals = ALL_SIGNALS,
+    *, config: AlignConfig = DEFAULT_CONFIG, embed: EmbedFn | None = None, src_lang: str | None = None,
+    tgt_lang: str | None = None,
 ) -> list[Bead]:
     """Beads covering every sentence of both sides once, in source order; scores are confidences."""
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return cover([], n, m, np.ones(n), np.ones(m))
-    cand, pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, embed=embed, keep=keep,
-                              isolated=isolated, anchor=anchor, signals=signals, src_lang=src_lang, tgt_lang=tgt_lang)
+    cand, pairs = _kept_beads(src_texts, tgt_texts, src_vecs, tgt_vecs, config, embed=embed,
+                              src_lang=src_lang, tgt_lang=tgt_lang)
     # A gap is as sure as the sentence's best candidate is poor.
     best_src = np.zeros(n)
     best_tgt = np.zeros(m)
@@ -337,14 +276,16 @@ def align_comparable(
 
 def _kept_beads(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    *, embed: EmbedFn | None, keep: float, isolated: float, anchor: float, signals: Signals,
-    src_lang: str | None = None, tgt_lang: str | None = None,
+    config: AlignConfig, *, embed: EmbedFn | None, src_lang: str | None = None, tgt_lang: str | None = None,
 ) -> tuple[Candidates, list[Bead]]:
+    cc = config.comparable
+    keep, isolated, anchor, signals = cc.keep_conf, cc.isolated_conf, cc.anchor_conf, cc.signals
+    fit = config.calibration.margin_fit
     n, m = len(src_texts), len(tgt_texts)
     src_vecs = np.asarray(src_vecs, dtype=np.float32)
     tgt_vecs = np.asarray(tgt_vecs, dtype=np.float32)
-    cand, fwd, bwd = mine(src_vecs, tgt_vecs, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals, embed=embed,
-                          src_lang=src_lang, tgt_lang=tgt_lang)
+    cand, fwd, bwd = mine(src_vecs, tgt_vecs, config, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals,
+                          embed=embed, src_lang=src_lang, tgt_lang=tgt_lang)
     mut = np.flatnonzero(cand.mutual)
     sure = mut[cand.conf[mut] >= anchor]
     anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
@@ -356,24 +297,24 @@ def _kept_beads(
         beads.append(Bead((a_i,), (a_j,), conf_of[(a_i, a_j)]))
         used_src[a_i] = used_tgt[a_j] = True
 
-    means = _doc_means(src_vecs, tgt_vecs)
+    means = _doc_means(src_vecs, tgt_vecs, config.parallel.score.min_rows_for_mean)
     mutual_pairs = set(zip(cand.i[mut].tolist(), cand.j[mut].tolist()))
     lengths = _LengthModel.fit(src_texts, tgt_texts, anchors)
-    stretches = _anchor_stretches(anchors)
+    stretches = _anchor_stretches(anchors, cc.max_parallel_gap)
     in_stretch = np.zeros(len(cand.i), dtype=bool)
     for i0, i1, j0, j1 in stretches:
         in_stretch |= (cand.i >= i0) & (cand.i < i1) & (cand.j >= j0) & (cand.j < j1)
     for i0, i1, j0, j1 in stretches:
         if i1 <= i0 or j1 <= j0:
             continue
-        local = align_block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]), embed=embed,
-                      **means)
-        for b in local:
+        local = align_block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]),
+                            config=config.parallel, embed=embed, **means)
+        for b in local.beads:
             if b.is_gap:
                 continue
             src = tuple(i0 + x for x in b.src)
             tgt = tuple(j0 + y for y in b.tgt)
-            bead = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, keep, lengths)
+            bead = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, lengths, cc, fit)
             if bead is not None and len(bead.src) == 1 == len(bead.tgt) and (bead.src[0], bead.tgt[0]) not in mutual_pairs:
                 # An on-topic sentence whose own partner is missing lands next to the
                 # neighbour's partner in the DP; only a mutual best pair is trusted.
@@ -391,24 +332,23 @@ def _kept_beads(
         if c >= (keep if in_stretch[p] else isolated) and not used_src[i] and not used_tgt[j]:
             beads.append(Bead((i,), (j,), c))
             used_src[i] = used_tgt[j] = True
-    beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, min(isolated, LENGTH_AGREED_CONF))
+    beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, cc)
     if signals.neighbours:
-        beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, keep)
-    if _loosely_related(cand):
-        beads = _corroborated(cand, beads)
+        beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, cc)
+    if cand.loose and cc.corroborate_loose:
+        beads = _corroborated(cand, beads, cc)
     return cand, beads
 
 
-# Offsets (di, dj) at which a kept pair would cross a pair within the neighbour window.
-_CROSSING = tuple(
-    (di, dj) for di in range(-NEIGHBOUR_WINDOW, NEIGHBOUR_WINDOW + 1) for dj in range(-NEIGHBOUR_WINDOW, NEIGHBOUR_WINDOW + 1)
-    if di * dj < 0
-)
+@lru_cache(maxsize=8)
+def _crossing(window: int) -> tuple[tuple[int, int], ...]:
+    """Offsets (di, dj) at which a kept pair would cross a pair within the neighbour window."""
+    return tuple((di, dj) for di in range(-window, window + 1) for dj in range(-window, window + 1) if di * dj < 0)
 
 
 def _length_agreed(
     cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
-    fwd: Neighbourhood, bwd: Neighbourhood, floor: float,
+    fwd: Neighbourhood, bwd: Neighbourhood, cc: ComparableConfig,
 ) -> list[Bead]:
     """Stand-alone pairs under the isolated threshold that three further checks agree on.
 
@@ -424,6 +364,8 @@ def _length_agreed(
     z_all = cand.length_z
     if z_all is None:
         return []
+    floor = min(cc.isolated_conf, cc.length_agreed_conf)
+    crossing = _crossing(cc.neighbour_window)
     kept_at = {(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)}
     out: list[Bead] = []
     order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
@@ -431,11 +373,11 @@ def _length_agreed(
         i, j, c = int(cand.i[p]), int(cand.j[p]), float(cand.conf[p])
         if c < floor or used_src[i] or used_tgt[j]:
             continue
-        if abs(z_all[p]) > LENGTH_AGREE_Z:
+        if abs(z_all[p]) > cc.length_agree_z:
             continue
         if fwd.idx[i, 0] != j or bwd.idx[j, 0] != i:
             continue
-        if any((i + di, j + dj) in kept_at for di, dj in _CROSSING):
+        if any((i + di, j + dj) in kept_at for di, dj in crossing):
             continue
         out.append(Bead((i,), (j,), c))
         used_src[i] = used_tgt[j] = True
@@ -443,12 +385,7 @@ def _length_agreed(
     return out
 
 
-def _loosely_related(cand: Candidates) -> bool:
-    """Whether the kept pairs must be corroborated (decided once, in mine())."""
-    return cand.loose
-
-
-def _too_few_sure(mutual: np.ndarray, vector_conf: np.ndarray, n: int, m: int) -> bool:
+def _too_few_sure(mutual: np.ndarray, vector_conf: np.ndarray, n: int, m: int, cc: ComparableConfig) -> bool:
     """Whether the vectors alone are sure of too few pairs to show the documents share text.
 
     Translations sharing a section give dozens of vector-sure pairs (hundreds
@@ -456,11 +393,11 @@ def _too_few_sure(mutual: np.ndarray, vector_conf: np.ndarray, n: int, m: int) -
     one, and then that one is as likely a coincidence of n x m comparisons.
     The need grows with the documents, as the chance of such a coincidence does.
     """
-    need = max(1, int(np.ceil(MIN_SURE_SHARE * min(n, m))))
-    return int((mutual & (vector_conf >= ANCHOR_CONF)).sum()) < need
+    need = max(1, int(np.ceil(cc.min_sure_share * min(n, m))))
+    return int((mutual & (vector_conf >= cc.anchor_conf)).sum()) < need
 
 
-def _corroborated(cand: Candidates, beads: list[Bead]) -> list[Bead]:
+def _corroborated(cand: Candidates, beads: list[Bead], cc: ComparableConfig) -> list[Bead]:
     """In loosely related documents a pair needs two independent signals.
 
     Either two shared facts (numbers, dates, names), or one fact and vectors
@@ -474,14 +411,14 @@ def _corroborated(cand: Candidates, beads: list[Bead]) -> list[Bead]:
         if p is None:
             continue
         f, v = float(cand.facts[p]), float(cand.vector_conf[p])
-        if f >= 2 or (f >= 1 and v >= CORROBORATED_VECTOR_CONF):
+        if f >= 2 or (f >= 1 and v >= cc.corroborated_vector_conf):
             out.append(b)
     return out
 
 
 def _neighbour_pass(
     cand: Candidates, mut: np.ndarray, kept: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray,
-    keep: float,
+    cc: ComparableConfig,
 ) -> list[Bead]:
     """Mutual pairs next to a kept pair, in the same order, need only the in-stretch threshold.
 
@@ -492,7 +429,8 @@ def _neighbour_pass(
     """
     out: list[Bead] = []
     # Only pairs the vectors alone are sure of may vouch: evidence must not chain.
-    sure = {(int(a), int(b)) for a, b, v in zip(cand.i, cand.j, cand.vector_conf) if v >= ANCHOR_CONF}
+    keep, win = cc.keep_conf, cc.neighbour_window
+    sure = {(int(a), int(b)) for a, b, v in zip(cand.i, cand.j, cand.vector_conf) if v >= cc.anchor_conf}
     kept_at = {(b.src[0], b.tgt[0]) for b in kept if len(b.src) == 1 == len(b.tgt)} & sure
     order = mut[np.lexsort((cand.j[mut], cand.i[mut], -cand.conf[mut]))]
     changed = True
@@ -504,20 +442,20 @@ def _neighbour_pass(
                 continue
             if any(
                 (i + di, j + dj) in kept_at
-                for di in range(-NEIGHBOUR_WINDOW, NEIGHBOUR_WINDOW + 1) if di
-                for dj in (range(1, NEIGHBOUR_WINDOW + 1) if di > 0 else range(-NEIGHBOUR_WINDOW, 0))
+                for di in range(-win, win + 1) if di
+                for dj in (range(1, win + 1) if di > 0 else range(-win, 0))
             ):
                 out.append(Bead((i,), (j,), c))
                 used_src[i] = used_tgt[j] = True
-                if float(cand.vector_conf[p]) >= ANCHOR_CONF:
+                if float(cand.vector_conf[p]) >= cc.anchor_conf:
                     kept_at.add((i, j))
                 changed = True
     return out
 
 
-def _doc_means(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> dict[str, np.ndarray]:
+def _doc_means(src_vecs: np.ndarray, tgt_vecs: np.ndarray, min_rows: int) -> dict[str, np.ndarray]:
     """Whole-document means for the block aligner, so a small block keeps the document's scale."""
-    return {"src_mean": side_mean(src_vecs), "tgt_mean": side_mean(tgt_vecs)}
+    return {"src_mean": side_mean(src_vecs, min_rows), "tgt_mean": side_mean(tgt_vecs, min_rows)}
 
 
 @dataclass(frozen=True)
@@ -544,56 +482,25 @@ class _LengthModel:
 
 def _accept(
     src: tuple[int, ...], tgt: tuple[int, ...], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
-    fwd: Neighbourhood, bwd: Neighbourhood, keep: float, lengths: _LengthModel,
+    fwd: Neighbourhood, bwd: Neighbourhood, lengths: _LengthModel, cc: ComparableConfig, fit: Calibration,
 ) -> Bead | None:
     """A block bead if confident; a many-to-one bead only if it fits the lengths clearly
     better than its best 1-1 part, since pooled on-topic vectors flatter any merge."""
-    cos, conf = _bead_conf(src, tgt, src_vecs, tgt_vecs, fwd, bwd)
+    keep = cc.keep_conf
+    cos, conf = _bead_conf(src, tgt, src_vecs, tgt_vecs, fwd, bwd, fit)
     if len(src) == 1 and len(tgt) == 1:
         return Bead(src, tgt, conf) if conf >= keep else None
     best: tuple[float, float, int, int] | None = None
     for i in src:
         for j in tgt:
-            c1, f1 = _bead_conf((i,), (j,), src_vecs, tgt_vecs, fwd, bwd)
+            c1, f1 = _bead_conf((i,), (j,), src_vecs, tgt_vecs, fwd, bwd, fit)
             if best is None or c1 > best[0]:
                 best = (c1, f1, i, j)
     assert best is not None
     one_side = len(src) == 1 or len(tgt) == 1
-    better_fit = one_side and lengths.misfit(src, tgt) <= lengths.misfit((best[2],), (best[3],)) - MERGE_LENGTH_GAIN
-    if better_fit and cos >= best[0] - MERGE_SLACK and conf >= keep:
+    better_fit = one_side and lengths.misfit(src, tgt) <= lengths.misfit((best[2],), (best[3],)) - cc.merge_length_gain
+    if better_fit and cos >= best[0] - cc.merge_slack and conf >= keep:
         return Bead(src, tgt, conf)
     if best[1] >= keep:
         return Bead((best[2],), (best[3],), best[1])
     return None
-
-
-def cover(
-    pairs: Sequence[Bead], n_src: int, n_tgt: int,
-    src_gap: np.ndarray | None = None, tgt_gap: np.ndarray | None = None,
-) -> list[Bead]:
-    """Add gap beads so every sentence is in exactly one bead, in source order.
-
-    A target-only sentence goes right after the bead holding the nearest lower
-    target index, so it sits where it falls in the target text.
-    """
-    items: list[tuple[tuple[float, int, int], Bead]] = []
-    tgt_owner: dict[int, float] = {}
-    used_src: set[int] = set()
-    for b in pairs:
-        items.append(((float(min(b.src)), 0, min(b.tgt)), b))
-        used_src.update(b.src)
-        for j in b.tgt:
-            tgt_owner[j] = float(min(b.src))
-    for i in range(n_src):
-        if i not in used_src:
-            score = float(src_gap[i]) if src_gap is not None else 0.0
-            items.append(((float(i), 0, -1), Bead((i,), (), score)))
-    last = -1.0
-    for j in range(n_tgt):
-        if j in tgt_owner:
-            last = tgt_owner[j]
-        else:
-            score = float(tgt_gap[j]) if tgt_gap is not None else 0.0
-            items.append(((last, 1, j), Bead((), (j,), score)))
-    items.sort(key=lambda t: t[0])
-    return [b for _, b in items]

@@ -29,18 +29,9 @@ from typing import Callable, Sequence
 import numpy as np
 from indic_transliteration import sanscript
 
-EmbedFn = Callable[[list[str]], np.ndarray]
+from aligner.align.config import EvidenceConfig
 
-NUMBER_BONUS = 0.02  # per shared distinctive number, at most two
-NAME_BONUS = 0.015  # per shared distinctive name, at most two
-NEIGHBOUR_BONUS = 0.01
-MAX_BONUS = 2 * NUMBER_BONUS + 2 * NAME_BONUS
-CLAUSE_PENALTY = 0.04  # a clause match explains only part of the sentence
-EVIDENCE_FLOOR = 0.02  # vector confidence a pair needs before evidence may lift it
-MAX_DISTINCT = 3  # a number or name in more sentences than this on a side is common
-NAME_DISTANCE = 0.3  # normalised edit distance under which two name keys match
-LONG_SENTENCE = 100  # characters; shorter sentences are not split into clauses
-_MIN_CLAUSE = 25
+EmbedFn = Callable[[list[str]], np.ndarray]
 
 _DEVA_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -140,12 +131,13 @@ def name_spans(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @lru_cache(maxsize=262144)
-def keys_match(a: str, b: str) -> bool:
+def keys_match(a: str, b: str, distance: float) -> bool:
+    """Whether two phonetic keys name the same thing, within ``distance`` edits per character."""
     if a == b:
         return True
     if a[0] != b[0] and not (a[0] in "aeiou" and b[0] in "aeiou"):
         return False
-    allowed = int(NAME_DISTANCE * max(len(a), len(b))) if min(len(a), len(b)) >= 6 else 0
+    allowed = int(distance * max(len(a), len(b))) if min(len(a), len(b)) >= 6 else 0
     return abs(len(a) - len(b)) <= allowed and _levenshtein(a, b) <= allowed
 
 
@@ -171,19 +163,20 @@ class SideFacts:
     spans: tuple[tuple[tuple[str, int, int], ...], ...] = ()
 
 
-def facts(texts: Sequence[str]) -> SideFacts:
+def facts(texts: Sequence[str], cfg: EvidenceConfig = EvidenceConfig()) -> SideFacts:
     nums = tuple(numbers(t) for t in texts)
     spans = tuple(tuple(sorted(name_spans(t), key=lambda x: x[1])) for t in texts)
     nams = tuple(frozenset(k for k, _, _ in sp) for sp in spans)
-    return SideFacts(nums, nams, _common(nums), _common(nams), tuple(texts), spans)
+    return SideFacts(nums, nams, _common(nums, cfg.max_distinct), _common(nams, cfg.max_distinct),
+                     tuple(texts), spans)
 
 
-def _common(sets: Sequence[frozenset[str]]) -> frozenset[str]:
+def _common(sets: Sequence[frozenset[str]], max_distinct: int) -> frozenset[str]:
     count: dict[str, int] = {}
     for s in sets:
         for x in s:
             count[x] = count.get(x, 0) + 1
-    return frozenset(x for x, c in count.items() if c > MAX_DISTINCT)
+    return frozenset(x for x, c in count.items() if c > max_distinct)
 
 
 def shared_numbers(a: SideFacts, b: SideFacts, i: int, j: int) -> float:
@@ -195,20 +188,20 @@ def shared_numbers(a: SideFacts, b: SideFacts, i: int, j: int) -> float:
                for x in shared if x not in days)
 
 
-def shared_names(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
+def shared_names(a: SideFacts, b: SideFacts, i: int, j: int, cfg: EvidenceConfig = EvidenceConfig()) -> int:
     """Distinct source name keys that match some target name key."""
     left = a.names[i] - a.common_names
     right = b.names[j] - b.common_names
-    return sum(1 for x in left if any(keys_match(x, y) for y in right))
+    return sum(1 for x in left if any(keys_match(x, y, cfg.name_distance) for y in right))
 
 
-def shared_name_units(a: SideFacts, b: SideFacts, i: int, j: int) -> int:
+def shared_name_units(a: SideFacts, b: SideFacts, i: int, j: int, cfg: EvidenceConfig = EvidenceConfig()) -> int:
     """Shared names counted as people or places, not words: matched words separated by
     white space only ("Ludwig Feuerbach") are one name. The smaller count of the two sides."""
     left = a.names[i] - a.common_names
     right = b.names[j] - b.common_names
-    hit_l = {x for x in left if any(keys_match(x, y) for y in right)}
-    hit_r = {y for y in right if any(keys_match(x, y) for x in hit_l)}
+    hit_l = {x for x in left if any(keys_match(x, y, cfg.name_distance) for y in right)}
+    hit_r = {y for y in right if any(keys_match(x, y, cfg.name_distance) for x in hit_l)}
     return min(_units(a.texts[i], a.spans[i], hit_l), _units(b.texts[j], b.spans[j], hit_r))
 
 
@@ -237,14 +230,14 @@ def number_candidates(a: SideFacts, b: SideFacts) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def clauses(text: str) -> list[str]:
+def clauses(text: str, cfg: EvidenceConfig = EvidenceConfig()) -> list[str]:
     """Comma/semicolon/danda clauses of a long sentence, short bits glued to their neighbour."""
-    if len(text) < LONG_SENTENCE:
+    if len(text) < cfg.long_sentence:
         return []
     parts = [p.strip() for p in _CLAUSE_SPLIT.split(text) if p.strip()]
     out: list[str] = []
     for p in parts:
-        if out and (len(out[-1]) < _MIN_CLAUSE or len(p) < _MIN_CLAUSE):
+        if out and (len(out[-1]) < cfg.min_clause or len(p) < cfg.min_clause):
             out[-1] = f"{out[-1]}, {p}"
         else:
             out.append(p)
@@ -254,7 +247,7 @@ def clauses(text: str) -> list[str]:
 def clause_margin(
     src_texts: Sequence[str], tgt_texts: Sequence[str], src_vecs: np.ndarray, tgt_vecs: np.ndarray,
     src_mean: np.ndarray, tgt_mean: np.ndarray, pairs_i: np.ndarray, pairs_j: np.ndarray,
-    embed: EmbedFn, knn_mean: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    embed: EmbedFn, knn_mean: Callable[[np.ndarray, np.ndarray], np.ndarray], cfg: EvidenceConfig = EvidenceConfig(),
 ) -> tuple[np.ndarray, int]:
     """Best ratio margin between a clause of one sentence and the whole other sentence.
 
@@ -264,8 +257,8 @@ def clause_margin(
     ``src_mean``/``tgt_mean`` are the sentences' own denominators.
     Returns (margin per pair, characters embedded).
     """
-    need_s = {int(i): clauses(src_texts[i]) for i in set(pairs_i.tolist())}
-    need_t = {int(j): clauses(tgt_texts[j]) for j in set(pairs_j.tolist())}
+    need_s = {int(i): clauses(src_texts[i], cfg) for i in set(pairs_i.tolist())}
+    need_t = {int(j): clauses(tgt_texts[j], cfg) for j in set(pairs_j.tolist())}
     s_cl = sorted({c for cs in need_s.values() for c in cs})
     t_cl = sorted({c for cs in need_t.values() for c in cs})
     cos = np.einsum("ij,ij->i", src_vecs[pairs_i], tgt_vecs[pairs_j]).astype(np.float64)
@@ -288,10 +281,10 @@ def clause_margin(
         # Clause against whole sentence only: the denominators were measured that way,
         # and two short clauses look alike more often than they mean the same.
         best = max(float(m[0, 1:].max(initial=0.0)), float(m[1:, 0].max(initial=0.0)))
-        out[p] = max(out[p], best - CLAUSE_PENALTY)
+        out[p] = max(out[p], best - cfg.clause_penalty)
     return out, sum(len(t) for t in texts)
 
 
-def bonus(n_numbers: np.ndarray, n_names: np.ndarray) -> np.ndarray:
+def bonus(n_numbers: np.ndarray, n_names: np.ndarray, cfg: EvidenceConfig = EvidenceConfig()) -> np.ndarray:
     """Margin bonus for shared distinctive numbers and names, two of each at most."""
-    return NUMBER_BONUS * np.minimum(n_numbers, 2) + NAME_BONUS * np.minimum(n_names, 2)
+    return cfg.number_bonus * np.minimum(n_numbers, 2) + cfg.name_bonus * np.minimum(n_names, 2)

@@ -19,24 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
-from aligner.align.scoring import ScoreParams, center, confidence, count_tokens, length_ratio, side_means
+from aligner.align.config import ParallelConfig, ScoreParams
+from aligner.align.kernels import bead_dp, fenwick_chain
+from aligner.align.scoring import center, confidence, count_tokens, length_ratio, side_means
 from aligner.types import Bead
 
-FULL_SEARCH_CELLS = 9_000_000  # above n*m this, pass 1 searches a band around a sampled skeleton
-SKELETON_SAMPLES = 2000
-CHUNK = 512
-
-
-@dataclass(frozen=True)
-class ParallelOptions:
-    max_bead: int = 4  # largest side of a bead; shapes a-b with a+b <= max_bead + 1
-    top_k: int = 3
-    window: int = 5
-    anchor_floor: float = 0.2  # centred cosine under which a top-k pair cannot anchor
-    refine: bool = True  # embed the real concatenation of chosen multi-sentence beads
-    score: ScoreParams = ScoreParams()
+CHUNK = 512  # rows per matrix product (memory, not quality)
 
 
 def bead_shapes(max_bead: int) -> tuple[np.ndarray, np.ndarray]:
@@ -47,144 +36,6 @@ def bead_shapes(max_bead: int) -> tuple[np.ndarray, np.ndarray]:
                 shapes.append((a, b))
     arr = np.array(shapes, dtype=np.int64)
     return arr[:, 0].copy(), arr[:, 1].copy()
-
-
-# ---------------------------------------------------------------- kernels
-
-
-@njit(cache=True)
-def _fenwick_chain(rows, cols, weights, m):
-    """Heaviest chain of points strictly increasing in row and column.
-
-    ``rows`` must be sorted. Returns the indices of the chosen points, in order.
-    """
-    p = rows.shape[0]
-    tree_v = np.full(m + 1, -1.0)
-    tree_i = np.full(m + 1, -1, dtype=np.int64)
-    best = np.zeros(p)
-    back = np.full(p, -1, dtype=np.int64)
-    start = 0
-    while start < p:
-        end = start
-        while end < p and rows[end] == rows[start]:
-            end += 1
-        for q in range(start, end):
-            # prefix max over columns < cols[q]
-            k = cols[q]
-            bv = 0.0
-            bi = -1
-            while k > 0:
-                if tree_v[k] > bv:
-                    bv = tree_v[k]
-                    bi = tree_i[k]
-                k -= k & (-k)
-            best[q] = bv + weights[q]
-            back[q] = bi
-        for q in range(start, end):
-            k = cols[q] + 1
-            while k <= m:
-                if best[q] > tree_v[k]:
-                    tree_v[k] = best[q]
-                    tree_i[k] = q
-                k += k & (-k)
-        start = end
-    if p == 0:
-        return np.zeros(0, dtype=np.int64)
-    q = int(np.argmax(best))
-    chain = []
-    while q >= 0:
-        chain.append(q)
-        q = back[q]
-    out = np.empty(len(chain), dtype=np.int64)
-    for t in range(len(chain)):
-        out[t] = chain[len(chain) - 1 - t]
-    return out
-
-
-@njit(cache=True)
-def _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
-             gap_cost, gap_penalty, len_weight, len_smooth, ratio, merge_cost, min_sim,
-             over_keys, over_vals, snull, tnull, margin):
-    """Banded m-n DP. Cells are boundary points (i, j); row i spans [lo[i], hi[i]]."""
-    n = lo.shape[0] - 1
-    d = scs.shape[1]
-    nshape = sa.shape[0]
-    total = off[n + 1]
-    D = np.full(total, -np.inf)
-    B = np.full(total, -1, dtype=np.int8)
-    D[off[0] - lo[0]] = 0.0
-    n_over = over_keys.shape[0]
-    m1 = hi[n] + 1
-    for i in range(n + 1):
-        for j in range(lo[i], hi[i] + 1):
-            if i == 0 and j == 0:
-                continue
-            best = -np.inf
-            arg = -1
-            for s in range(nshape):
-                a = sa[s]
-                b = sb[s]
-                pi = i - a
-                pj = j - b
-                if pi < 0 or pj < 0:
-                    continue
-                if pj < lo[pi] or pj > hi[pi]:
-                    continue
-                prev = D[off[pi] + pj - lo[pi]]
-                if prev == -np.inf:
-                    continue
-                if a == 0 or b == 0:
-                    v = -gap_penalty * (a + b)
-                else:
-                    sim = 0.0
-                    found = False
-                    if n_over > 0:
-                        key = (i * m1 + j) * nshape + s
-                        lo_k = 0
-                        hi_k = n_over
-                        while lo_k < hi_k:
-                            mid = (lo_k + hi_k) // 2
-                            if over_keys[mid] < key:
-                                lo_k = mid + 1
-                            else:
-                                hi_k = mid
-                        if lo_k < n_over and over_keys[lo_k] == key:
-                            sim = over_vals[lo_k]
-                            found = True
-                    if not found:
-                        nn = snorm[a - 1, i] * tnorm[b - 1, j]
-                        if nn > 0.0:
-                            dot = 0.0
-                            for k in range(d):
-                                dot += (scs[i, k] - scs[pi, k]) * (tcs[j, k] - tcs[pj, k])
-                            sim = dot / nn
-                    if margin != 0.0:
-                        sim -= margin * 0.5 * ((snull[i] - snull[pi]) / a + (tnull[j] - tnull[pj]) / b)
-                    if sim < min_sim:
-                        continue  # too unlike to pair at all: gaps, never a bloated bead
-                    ls = slen[i] - slen[pi] + len_smooth
-                    lt = (tlen[j] - tlen[pj]) * ratio + len_smooth
-                    v = sim - gap_cost - len_weight * abs(np.log(ls / lt)) - merge_cost * (a + b - 2)
-                if prev + v > best:
-                    best = prev + v
-                    arg = s
-            D[off[i] + j - lo[i]] = best
-            B[off[i] + j - lo[i]] = arg
-    # backtrack
-    out = []
-    i = n
-    j = hi[n]
-    while i > 0 or j > 0:
-        s = B[off[i] + j - lo[i]]
-        if s < 0:
-            break
-        out.append(s)
-        i -= sa[s]
-        j -= sb[s]
-    res = np.empty(len(out), dtype=np.int64)
-    for t in range(len(out)):
-        res[t] = out[len(out) - 1 - t]
-    return res
 
 
 # ---------------------------------------------------------------- helpers
@@ -266,14 +117,14 @@ def mutual_best(src: np.ndarray, tgt: np.ndarray, sample: np.ndarray) -> tuple[n
     return sample[keep], fwd[keep], fsim[keep]
 
 
-def _skeleton_band(src: np.ndarray, tgt: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+def _skeleton_band(src: np.ndarray, tgt: np.ndarray, floor: float, samples: int) -> tuple[np.ndarray, np.ndarray]:
     n, m = src.shape[0], tgt.shape[0]
-    step = max(1, -(-n // SKELETON_SAMPLES))
+    step = max(1, -(-n // samples))
     sample = np.arange(0, n, step, dtype=np.int64)
     ri, cj, sims = mutual_best(src, tgt, sample)
     ok = sims >= floor
     ri, cj, sims = ri[ok], cj[ok], sims[ok]
-    chain = _fenwick_chain(ri, cj, sims - floor + 1e-6, m)
+    chain = fenwick_chain(ri, cj, sims - floor + 1e-6, m)
     radius = 4 * step + 20
     return _band_from_anchors(ri[chain], cj[chain], n, m, radius, exclusive_hi=True)
 
@@ -310,25 +161,16 @@ class BlockResult:
 
 
 def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
-                tgt_texts: Sequence[str], *, embed: Callable[[list[str]], np.ndarray] | None = None,
-                max_bead: int = 4, options: ParallelOptions | None = None,
-                src_mean: np.ndarray | None = None, tgt_mean: np.ndarray | None = None) -> list[Bead]:
+                tgt_texts: Sequence[str], *, config: ParallelConfig = ParallelConfig(),
+                embed: Callable[[list[str]], np.ndarray] | None = None,
+                src_mean: np.ndarray | None = None, tgt_mean: np.ndarray | None = None) -> BlockResult:
     """Monotone alignment of one block with gaps; indices are local to the block.
 
     Pass ``src_mean``/``tgt_mean`` (see ``scoring.side_mean``) of the whole
     documents when aligning a small block cut out of them, so scores stay on
     the document's scale.
     """
-    return align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, embed=embed,
-                                max_bead=max_bead, options=options,
-                                src_mean=src_mean, tgt_mean=tgt_mean).beads
-
-
-def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None, max_bead=4,
-                         options: ParallelOptions | None = None, src_mean=None, tgt_mean=None) -> BlockResult:
-    opts = options or ParallelOptions(max_bead=max_bead)
-    if options is not None and max_bead != opts.max_bead:
-        opts = ParallelOptions(**{**opts.__dict__, "max_bead": max_bead})
+    opts = config
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
@@ -336,28 +178,29 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
     sv = np.asarray(src_vecs, dtype=np.float32)
     tv = np.asarray(tgt_vecs, dtype=np.float32)
     if src_mean is None or tgt_mean is None:
-        src_mean, tgt_mean = side_means(sv, tv)
+        src_mean, tgt_mean = side_means(sv, tv, opts.score.min_rows_for_mean)
     src = center(sv, np.asarray(src_mean, dtype=np.float32))
     tgt = center(tv, np.asarray(tgt_mean, dtype=np.float32))
     sp = opts.score
 
     # pass 1: anchor path over top-k candidates
-    if n * m <= FULL_SEARCH_CELLS:
+    full = n * m <= opts.full_search_cells
+    if full:
         blo, bhi = np.zeros(n, dtype=np.int64), np.full(n, m, dtype=np.int64)
     else:
-        blo, bhi = _skeleton_band(src, tgt, opts.anchor_floor)
+        blo, bhi = _skeleton_band(src, tgt, opts.anchor_floor, opts.skeleton_samples)
     rows, cols, sims = _band_topk(src, tgt, blo, bhi, opts.top_k)
     ok = sims >= opts.anchor_floor
     rows, cols, sims = rows[ok], cols[ok], sims[ok]
-    chain = _fenwick_chain(rows, cols, sims - opts.anchor_floor + 1e-6, m)
+    chain = fenwick_chain(rows, cols, sims - opts.anchor_floor + 1e-6, m)
     ai, aj = rows[chain], cols[chain]
 
     # neighbourhood level of each sentence, for the margin: mean of its k best matches
     snull, tnull = np.zeros(n + 1), np.zeros(m + 1)
     if sp.margin:
         snull[1:] = np.cumsum(_knn_mean(src, tgt, blo, bhi, sp.margin_k))
-        tlo, thi = (np.zeros(m, dtype=np.int64), np.full(m, n, dtype=np.int64)) if n * m <= FULL_SEARCH_CELLS \
-            else _skeleton_band(tgt, src, opts.anchor_floor)
+        tlo, thi = (np.zeros(m, dtype=np.int64), np.full(m, n, dtype=np.int64)) if full \
+            else _skeleton_band(tgt, src, opts.anchor_floor, opts.skeleton_samples)
         tnull[1:] = np.cumsum(_knn_mean(tgt, src, tlo, thi, sp.margin_k))
 
     # pass 2: m-n beads in a window around the anchors
@@ -377,7 +220,7 @@ def align_block_detailed(src_vecs, tgt_vecs, src_texts, tgt_texts, *, embed=None
     sa, sb = bead_shapes(opts.max_bead)
 
     def run(keys: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        return _bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
+        return bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
                         sp.gap_cost, sp.gap_penalty, sp.len_weight, sp.len_smooth, ratio, sp.merge_cost, sp.min_sim, keys, vals,
                         snull, tnull, sp.margin)
 

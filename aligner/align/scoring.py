@@ -11,28 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
+from aligner.align.config import ScoreParams
+
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
-MIN_ROWS_FOR_MEAN = 8
-
-
-@dataclass(frozen=True)
-class ScoreParams:
-    """Knobs of the bead score; defaults were set on Text+Berg dev and FLORES dev scenarios."""
-
-    gap_cost: float = 0.0  # subtracted from every pair bead: the price of claiming a pair
-    gap_penalty: float = 0.1  # per sentence left in a 1-0 or 0-1 bead
-    len_weight: float = 0.3  # weight of |log length ratio| subtracted from the cosine
-    len_smooth: float = 20.0  # characters added to both lengths so short lines are not over-penalised
-    merge_cost: float = 0.0  # per sentence beyond 1-1, so ties go to the simpler bead
-    min_sim: float = 0.0  # centred cosine below which sentences are never paired
-    margin: float = 0.3  # weight of the neighbourhood level subtracted from the cosine
-    margin_k: int = 4
-    conf_center: float = 0.26  # centred cosine that maps to confidence 0.5
-    conf_scale: float = 0.06
 
 
 def count_tokens(texts: list[str] | tuple[str, ...]) -> int:
@@ -40,22 +24,22 @@ def count_tokens(texts: list[str] | tuple[str, ...]) -> int:
     return sum(len(_TOKEN.findall(t)) for t in texts)
 
 
-def side_mean(vecs: np.ndarray) -> np.ndarray:
+def side_mean(vecs: np.ndarray, min_rows: int) -> np.ndarray:
     """Mean of the non-zero rows; zero vector when there are too few rows to trust it."""
     vecs = np.asarray(vecs, dtype=np.float32)
     if vecs.ndim != 2 or vecs.shape[0] == 0:
         return np.zeros(vecs.shape[-1] if vecs.ndim == 2 else 0, dtype=np.float32)
     live = np.any(vecs != 0, axis=1)
-    if int(live.sum()) < MIN_ROWS_FOR_MEAN:
+    if int(live.sum()) < min_rows:
         return np.zeros(vecs.shape[1], dtype=np.float32)
     return vecs[live].mean(axis=0).astype(np.float32)
 
 
-def side_means(sv: np.ndarray, tv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def side_means(sv: np.ndarray, tv: np.ndarray, min_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Both sides' means; a side too short to trust borrows the pooled mean of both."""
-    ms, mt = side_mean(sv), side_mean(tv)
+    ms, mt = side_mean(sv, min_rows), side_mean(tv, min_rows)
     if (not ms.any() or not mt.any()) and sv.ndim == tv.ndim == 2 and sv.shape[1] == tv.shape[1]:
-        both = side_mean(np.concatenate([sv, tv]))
+        both = side_mean(np.concatenate([sv, tv]), min_rows)
         ms = ms if ms.any() else both
         mt = mt if mt.any() else both
     return ms, mt

@@ -1,0 +1,107 @@
+"""The public entry point: ``align(src, tgt, embed=...) -> Alignment``.
+
+``auto`` mode reads three signals off a mutual-best search (length ratio,
+anchor density, anchor order) and picks ``parallel`` for translations and
+``comparable`` for documents that share only part of their content or move it
+around. ``Alignment.info["mode_reason"]`` says which and why.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from aligner.align.choose import choose_mode, mode_signals
+from aligner.align.config import DEFAULT_CONFIG, AlignConfig
+from aligner.align.modes import MODES, DocPair, get_mode
+from aligner.align.order import order_beads
+from aligner.align.scoring import center, count_tokens, side_means
+from aligner.errors import ConfigError, EncoderError, InputError
+from aligner.types import Alignment, Bead
+
+
+def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]], np.ndarray],
+          src_vecs: np.ndarray | None = None, tgt_vecs: np.ndarray | None = None,
+          mode: str = "auto", src_lang: str | None = None, tgt_lang: str | None = None,
+          config: AlignConfig = DEFAULT_CONFIG) -> Alignment:
+    """Align two sentence lists; every sentence ends up in exactly one bead, in source order."""
+    if mode != "auto" and mode not in MODES:
+        raise ConfigError(f"unknown mode {mode!r}; use auto, {', '.join(sorted(MODES))}")
+    src, tgt = list(src), list(tgt)
+    n, m = len(src), len(tgt)
+    timings: dict[str, float] = {}
+    tokens = 0
+    t0 = time.perf_counter()
+    if src_vecs is None:
+        src_vecs = _embed(embed, src, "source")
+        tokens += count_tokens(src)
+    if tgt_vecs is None:
+        tgt_vecs = _embed(embed, tgt, "target")
+        tokens += count_tokens(tgt)
+    timings["embed"] = time.perf_counter() - t0
+    src_vecs = _check(src_vecs, n, "source")
+    tgt_vecs = _check(tgt_vecs, m, "target")
+    t1 = time.perf_counter()
+    smean, tmean = side_means(src_vecs, tgt_vecs, config.parallel.score.min_rows_for_mean)
+    info: dict = {"config": config.digest()}
+    counted = _CountingEmbed(embed)
+    if n == 0 or m == 0:
+        used, reason = ("parallel" if mode == "auto" else mode), "one side is empty: everything is a gap"
+        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    else:
+        if mode == "auto":
+            sig = mode_signals(center(src_vecs, smean), center(tgt_vecs, tmean), config)
+            used, reason = choose_mode(sig, config)
+            info["signals"] = sig.__dict__.copy()
+        else:
+            used, reason = mode, f"{mode}: chosen by the caller"
+        pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
+        res = get_mode(used, config).align(pair)
+        beads = res.beads
+        info.update(res.info)
+        tokens += counted.tokens
+        beads = order_beads(beads, n, m)
+    timings["align"] = time.perf_counter() - t1 - counted.seconds
+    timings["embed"] += counted.seconds
+    info.update({"mode_reason": reason, "timings": timings, "tokens_embedded": tokens,
+                 "tokens_text": count_tokens(src) + count_tokens(tgt)})
+    return Alignment(tuple(beads), n, m, used, info)
+
+
+class _CountingEmbed:
+    """Wraps ``embed`` so the cost of real concatenations is measured, not guessed."""
+
+    def __init__(self, embed):
+        self._embed = embed
+        self.tokens = 0
+        self.seconds = 0.0
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        t = time.perf_counter()
+        out = _embed(self._embed, texts, "bead")
+        self.seconds += time.perf_counter() - t
+        self.tokens += count_tokens(texts)
+        return out
+
+
+def _embed(embed, texts: list[str], what: str) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    try:
+        out = np.asarray(embed(texts), dtype=np.float32)
+    except Exception as exc:  # the encoder's own errors, reported once with context
+        if isinstance(exc, EncoderError):
+            raise
+        raise EncoderError(f"embedding the {what} sentences failed: {exc}") from exc
+    return out
+
+
+def _check(vecs: np.ndarray, n: int, what: str) -> np.ndarray:
+    vecs = np.asarray(vecs, dtype=np.float32)
+    if n == 0:
+        return vecs.reshape(0, vecs.shape[1] if vecs.ndim == 2 else 0)
+    if vecs.ndim != 2 or vecs.shape[0] != n:
+        raise InputError(f"{what} vectors have shape {vecs.shape}, expected {n} rows, one per sentence")
+    return vecs

@@ -1,0 +1,157 @@
+"""Every tunable number of the aligner, in one frozen configuration passed explicitly.
+
+Scripts make variants with ``dataclasses.replace`` instead of patching module
+globals, and :meth:`AlignConfig.digest` names the configuration in run
+signatures and TMX headers, so an output always says which numbers made it.
+Each field says where its value comes from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ScoreParams:
+    """Knobs of the parallel bead score; set on Text+Berg dev and FLORES dev scenarios (issue 3)."""
+
+    gap_cost: float = 0.0  # subtracted from every pair bead: the price of claiming a pair
+    gap_penalty: float = 0.1  # per sentence left in a 1-0 or 0-1 bead
+    len_weight: float = 0.3  # weight of |log length ratio| subtracted from the cosine
+    len_smooth: float = 20.0  # characters added to both lengths so short lines are not over-penalised
+    merge_cost: float = 0.0  # per sentence beyond 1-1, so ties go to the simpler bead
+    min_sim: float = 0.0  # centred cosine below which sentences are never paired
+    margin: float = 0.3  # weight of the neighbourhood level subtracted from the cosine
+    margin_k: int = 4
+    conf_center: float = 0.26  # centred cosine that maps to raw score 0.5 (before calibration)
+    conf_scale: float = 0.06
+    min_rows_for_mean: int = 8  # a side with fewer live rows borrows the pooled mean
+
+
+@dataclass(frozen=True)
+class ParallelConfig:
+    """The two-pass banded aligner (after Bertalign); shapes a-b with a + b <= max_bead + 1."""
+
+    max_bead: int = 4  # Bertalign's default
+    top_k: int = 3  # Bertalign's default
+    window: int = 5  # Bertalign's default
+    anchor_floor: float = 0.2  # centred cosine under which a top-k pair cannot anchor (FLORES dev)
+    refine: bool = True  # embed the real concatenation of chosen multi-sentence beads
+    full_search_cells: int = 9_000_000  # above n*m this, pass 1 searches a band (memory, not quality)
+    skeleton_samples: int = 2000  # sampled rows of the mutual-best skeleton (scaling bench)
+    score: ScoreParams = ScoreParams()
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Which evidence beside the vector margin comparable mode uses (all on; off for ablations)."""
+
+    numbers: bool = True
+    names: bool = True
+    clauses: bool = True
+    neighbours: bool = True
+
+
+ALL_SIGNALS = Signals()
+NO_SIGNALS = Signals(False, False, False, False)
+
+
+@dataclass(frozen=True)
+class ComparableConfig:
+    """Margin mining with anchors; thresholds from calibrate.py, tune_comparable.py (TICO) and the corpus."""
+
+    k: int = 4  # neighbours of the ratio margin (Artetxe & Schwenk 2019)
+    anchor_conf: float = 0.9  # mined pairs this sure anchor the block DP
+    keep_conf: float = 0.15  # below this a pair between two agreeing anchors stays unaligned
+    isolated_conf: float = 0.9  # a pair no anchor around it supports must be this sure
+    neighbour_window: int = 4  # sentences either way in which a kept pair vouches for a neighbour
+    max_parallel_gap: int = 12  # longest stretch between anchors still treated as locally parallel
+    merge_slack: float = 0.01  # cosine a many-to-one bead may lose against its best 1-1 part
+    merge_length_gain: float = 0.25  # |log length ratio| a merge must improve on its best 1-1 part
+    min_sure_share: float = 0.05  # vector-sure share of the smaller side below which documents are loose
+    corroborated_vector_conf: float = 0.7  # vector confidence one shared fact may confirm (calibration bin)
+    corroborate_loose: bool = True  # in loosely related documents a pair needs two signals
+    # Stand-alone pair rule: floor and |length z|, chosen on held-out TICO by tune_comparable.py.
+    length_agreed_conf: float = 0.75
+    length_agree_z: float = 1.5
+    # A best partner further than length_rank_z0 sd from translations' length ratio costs this much
+    # margin per sd: the weight ratio fitted by calibrate.py --length-penalty.
+    length_rank_penalty: float = 0.013
+    length_rank_z0: float = 2.5
+    block_rows: int = 256  # k-NN rows per matrix product (memory, not quality)
+    signals: Signals = ALL_SIGNALS
+
+
+@dataclass(frozen=True)
+class EvidenceConfig:
+    """Cheap cross-lingual evidence (numbers, names, clauses); set by reading the corpus pairs."""
+
+    number_bonus: float = 0.02  # margin per shared distinctive number, at most two
+    name_bonus: float = 0.015  # margin per shared distinctive name, at most two
+    clause_penalty: float = 0.04  # a clause match explains only part of the sentence
+    floor: float = 0.02  # vector confidence a pair needs before evidence may lift it
+    max_distinct: int = 3  # a number or name in more sentences than this on a side is common
+    name_distance: float = 0.3  # normalised edit distance under which two name keys match
+    long_sentence: int = 100  # characters; shorter sentences are not split into clauses
+    min_clause: int = 25  # characters; shorter clauses are glued to a neighbour
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic weights over (margin - 1) and cosine; fitted by scripts/calibrate.py."""
+
+    bias: float
+    w_margin: float
+    w_cos: float
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    """How raw margins become confidences, and what translations' lengths look like."""
+
+    # Fitted by scripts/calibrate.py on TICO-19 / FLORES on-topic drop scenarios (6,280 mined pairs).
+    margin_fit: Calibration = Calibration(bias=-3.54, w_margin=177.69, w_cos=0.0)
+    # Similarity of a sentence to unrelated on-topic sentences with e5-small; pads the k-NN of
+    # short documents so that a one-sentence side does not make every margin exactly 1.
+    background_sim: float = 0.80
+    # Mean and sd of log(target chars / source chars) over the 992 true FLORES dev pairs
+    # (scripts/calibrate.py --lengths).
+    length_log_ratio: tuple[tuple[str, str, float, float], ...] = (
+        ("tl", "en", -0.227, 0.127),
+        ("ne", "en", 0.037, 0.143),
+        ("tl", "ne", -0.264, 0.158),
+    )
+    # No FLORES dev true pair lies further than 5.5 sd from its pair's mean; a sentence paired
+    # with a heading lies 7-12 away.
+    length_z: float = 6.0
+
+
+@dataclass(frozen=True)
+class ModeChoiceConfig:
+    """Signals auto mode reads off a mutual-best search (set on the FLORES dev scenarios)."""
+
+    anchor_sim: float = 0.3  # centred cosine for a mutual-best pair to count as an anchor
+    min_density: float = 0.5
+    min_order: float = 0.8
+    max_length_ratio: float = 1.6
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """The whole aligner's numbers; ``AlignConfig()`` is what the CLI runs."""
+
+    parallel: ParallelConfig = ParallelConfig()
+    comparable: ComparableConfig = ComparableConfig()
+    evidence: EvidenceConfig = EvidenceConfig()
+    calibration: CalibrationConfig = CalibrationConfig()
+    mode_choice: ModeChoiceConfig = ModeChoiceConfig()
+
+    def digest(self) -> str:
+        """12 hex digits naming every number above (sha256 of its canonical JSON)."""
+        text = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+DEFAULT_CONFIG = AlignConfig()
