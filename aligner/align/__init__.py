@@ -1,7 +1,7 @@
 """Sentence alignment: ``align()``, its modes and its one configuration (re-exports only)."""
 
 from aligner.align.api import align
-from aligner.align.choose import ModeSignals, choose_mode, mode_signals
+from aligner.align.choose import choose_mode, expected_correct
 from aligner.align.config import (
     ALL_SIGNALS,
     DEFAULT_CONFIG,
@@ -23,6 +23,6 @@ from aligner.align.parallel import align_block
 __all__ = [
     "ALL_SIGNALS", "DEFAULT_CONFIG", "MODES", "NO_SIGNALS", "AlignConfig", "AlignMode", "Calibration",
     "CalibrationConfig", "ComparableConfig", "DocPair", "EvidenceConfig", "ModeChoiceConfig", "ModeResult",
-    "ModeSignals", "ParallelConfig", "ScoreParams", "Signals", "align", "align_block", "choose_mode", "cover",
-    "get_mode", "mode_signals", "order_beads", "register",
+    "ParallelConfig", "ScoreParams", "Signals", "align", "align_block", "choose_mode", "cover", "expected_correct",
+    "get_mode", "order_beads", "register",
 ]

@@ -1,9 +1,9 @@
 """The public entry point: ``align(src, tgt, embed=...) -> Alignment``.
 
-``auto`` mode reads three signals off a mutual-best search (length ratio,
-anchor density, anchor order) and picks ``parallel`` for translations and
-``comparable`` for documents that share only part of their content or move it
-around. ``Alignment.info["mode_reason"]`` says which and why.
+Every mode's bead scores are turned into calibrated probabilities that the
+bead is correct, so ``auto`` runs each mode and keeps the one that expects more
+sentences in correct beads (``choose.py``); ``--mode`` overrides it.
+``Alignment.info["mode_reason"]`` says which mode ran and why.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from aligner.align.choose import choose_mode, mode_signals
+from aligner.align.calibrate import calibrate_beads
+from aligner.align.choose import choose_mode, expected_correct
 from aligner.align.config import DEFAULT_CONFIG, AlignConfig
 from aligner.align.modes import MODES, DocPair, get_mode
 from aligner.align.order import order_beads
-from aligner.align.scoring import center, count_tokens, side_means
+from aligner.align.scoring import count_tokens, side_means
 from aligner.errors import ConfigError, EncoderError, InputError
 from aligner.types import Alignment, Bead
 
@@ -51,16 +52,20 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
         used, reason = ("parallel" if mode == "auto" else mode), "one side is empty: everything is a gap"
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     else:
+        pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
+        names = config.mode_choice.modes if mode == "auto" else (mode,)
+        runs = {}
+        for name in names:
+            res = get_mode(name, config).align(pair)
+            runs[name] = (calibrate_beads(name, res.beads, res.evidence, n, m, config.calibration,
+                                          res.info.get("anchors", 0)), res.info)
         if mode == "auto":
-            sig = mode_signals(center(src_vecs, smean), center(tgt_vecs, tmean), config)
-            used, reason = choose_mode(sig, config)
-            info["signals"] = sig.__dict__.copy()
+            used, reason = choose_mode({k: v[0] for k, v in runs.items()}, n + m, config.mode_choice)
+            info["expected_correct"] = {k: round(expected_correct(v[0]), 2) for k, v in runs.items()}
         else:
             used, reason = mode, f"{mode}: chosen by the caller"
-        pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
-        res = get_mode(used, config).align(pair)
-        beads = res.beads
-        info.update(res.info)
+        beads, mode_info = runs[used]
+        info.update(mode_info)
         tokens += counted.tokens
         beads = order_beads(beads, n, m)
     timings["align"] = time.perf_counter() - t1 - counted.seconds
@@ -71,19 +76,27 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
 
 
 class _CountingEmbed:
-    """Wraps ``embed`` so the cost of real concatenations is measured, not guessed."""
+    """Wraps ``embed`` so the cost of real concatenations is measured, not guessed.
+
+    Texts already embedded in this call (another mode asked for the same
+    concatenation) come from memory and are not counted again.
+    """
 
     def __init__(self, embed):
         self._embed = embed
+        self._seen: dict[str, np.ndarray] = {}
         self.tokens = 0
         self.seconds = 0.0
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        t = time.perf_counter()
-        out = _embed(self._embed, texts, "bead")
-        self.seconds += time.perf_counter() - t
-        self.tokens += count_tokens(texts)
-        return out
+        new = list(dict.fromkeys(x for x in texts if x not in self._seen))
+        if new:
+            t = time.perf_counter()
+            out = _embed(self._embed, new, "bead")
+            self.seconds += time.perf_counter() - t
+            self.tokens += count_tokens(new)
+            self._seen.update(zip(new, out))
+        return np.stack([self._seen[x] for x in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
 
 def _embed(embed, texts: list[str], what: str) -> np.ndarray:

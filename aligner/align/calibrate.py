@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from aligner.align.config import Calibration, CalibrationConfig
+from aligner.types import Bead
 
 
 def confidence(margin: np.ndarray, cos: np.ndarray | None = None, *,
@@ -61,3 +62,49 @@ def length_log_ratio(cal: CalibrationConfig, src_lang: str | None,
     if s is not None and s == t:
         return 0.0, length_sd_unknown(cal)
     return None
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-5), 1 - 1e-5)
+    return float(np.log(p / (1 - p)))
+
+
+def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n: int, m: int,
+                  anchors: int = 0) -> tuple[float, ...]:
+    """What the bead calibration reads, per mode and kind (see CalibrationConfig.beads).
+
+    Parallel: the bead's centred cosine (a gap: its sentence's best in the
+    window), the k-NN level of its sentences, and the share of the longer side
+    on the anchor chain (low where sections moved, so the monotone DP is often
+    wrong); comparable: the logit of its mined confidence. Both: whether the
+    bead merges sentences, and 1 / the shorter side, since small documents
+    shift every similarity.
+    """
+    inv = 1.0 / max(min(n, m), 1)
+    merged = float(len(bead.src) + len(bead.tgt) > 2)
+    if mode == "parallel" and evidence is not None:
+        sim, level = evidence
+        share = anchors / max(n, m, 1)
+        return (sim, level, merged, inv, share) if not bead.is_gap else (sim, level, inv, share)
+    if bead.is_gap:
+        return (_logit(1.0 - bead.score), inv)
+    return (_logit(bead.score), merged, inv)
+
+
+def calibrate_beads(mode: str, beads: list[Bead], evidence: tuple[tuple[float, float], ...] | None,
+                    n: int, m: int, cal: CalibrationConfig, anchors: int = 0) -> list[Bead]:
+    """Every bead's score as the fitted probability that it is correct (a gap: that the
+    sentence truly has no counterpart); beads of a (mode, kind) without a fit keep their score."""
+    fits = {(f.mode, f.kind): np.asarray(f.weights) for f in cal.beads if f.mode == mode}
+    if not fits:
+        return beads
+    out = []
+    for k, b in enumerate(beads):
+        w = fits.get((mode, "gap" if b.is_gap else "pair"))
+        if w is None:
+            out.append(b)
+            continue
+        x = bead_features(mode, b, evidence[k] if evidence else None, n, m, anchors)
+        z = float(w[0] + np.dot(w[1:], x))
+        out.append(Bead(b.src, b.tgt, round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4)))
+    return out

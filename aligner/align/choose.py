@@ -1,56 +1,34 @@
-"""Auto mode's choice between ``parallel`` and ``comparable``, with the reason it gives."""
+"""Auto mode's choice: run every mode and keep the one expected to be right more often.
+
+Bead scores are calibrated probabilities (``calibrate.calibrate_beads``), so
+the sum over beads of score x sentences in the bead is the number of sentences
+each mode expects to have put in a correct bead (a pair that is a gold bead,
+or a gap that truly has no counterpart). That is comparable across modes, which
+summary statistics of the documents were not: they fell off a cliff on partly
+translated articles.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
-import numpy as np
-
-from aligner.align.config import AlignConfig
-from aligner.align.kernels import fenwick_chain
-from aligner.align.parallel import mutual_best
+from aligner.align.config import ModeChoiceConfig
+from aligner.types import Bead
 
 
-@dataclass(frozen=True)
-class ModeSignals:
-    length_ratio: float  # longer side / shorter side, in sentences
-    anchor_density: float  # confident mutual-best pairs per sentence of the longer side
-    anchor_order: float  # share of those pairs on one monotone chain
-    anchors: int
+def expected_correct(beads: Sequence[Bead]) -> float:
+    """Sentences expected in correct beads, under the calibration."""
+    return float(sum(b.score * (len(b.src) + len(b.tgt)) for b in beads))
 
 
-def mode_signals(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> ModeSignals:
-    """Signals from centred vectors; linear in length because the source is sampled."""
-    n, m = src.shape[0], tgt.shape[0]
-    if n == 0 or m == 0:
-        return ModeSignals(float("inf") if max(n, m) else 1.0, 0.0, 1.0, 0)
-    step = max(1, -(-n // config.parallel.skeleton_samples))
-    sample = np.arange(0, n, step, dtype=np.int64)
-    ri, cj, sims = mutual_best(src, tgt, sample)
-    ok = sims >= config.mode_choice.anchor_sim
-    ri, cj = ri[ok], cj[ok]
-    density = ri.size / (sample.size * max(n, m) / n)
-    if ri.size:
-        chain = fenwick_chain(ri, cj, np.ones(ri.size), m)
-        order = chain.size / ri.size
-    else:
-        order = 1.0
-    return ModeSignals(max(n, m) / min(n, m), float(density), float(order), int(ri.size))
-
-
-def choose_mode(sig: ModeSignals, config: AlignConfig) -> tuple[str, str]:
-    mc = config.mode_choice
-    facts = (f"length ratio {sig.length_ratio:.2f}, anchor density {sig.anchor_density:.2f}, "
-             f"anchor order {sig.anchor_order:.2f}")
-    if sig.anchors == 0:
-        return "parallel", f"no confident anchors; parallel keeps every sentence as a gap or pair ({facts})"
-    reasons = []
-    if sig.length_ratio > mc.max_length_ratio:
-        reasons.append(f"length ratio > {mc.max_length_ratio}")
-    if sig.anchor_density < mc.min_density:
-        reasons.append(f"anchor density < {mc.min_density}")
-    if sig.anchor_order < mc.min_order:
-        reasons.append(f"anchor order < {mc.min_order} (moved sections)")
-    if reasons:
-        return "comparable", "comparable: " + "; ".join(reasons) + f" ({facts})"
-    return "parallel", f"parallel: translations in order ({facts})"
+def choose_mode(candidates: Mapping[str, Sequence[Bead]], total: int, cfg: ModeChoiceConfig) -> tuple[str, str]:
+    """(mode, reason): the first mode unless a later one expects more sentences right by ``cfg.margin``."""
+    exp = {name: expected_correct(beads) for name, beads in candidates.items()}
+    names = list(candidates)
+    best = names[0]
+    for name in names[1:]:
+        if exp[name] > exp[best] + cfg.margin * total:
+            best = name
+    facts = ", ".join(f"{name} {exp[name]:.1f}" for name in names)
+    return best, (f"{best}: expects more sentences in correct beads ({facts} of {total})" if best != names[0]
+                  else f"{best}: expects at least as many sentences in correct beads ({facts} of {total})")

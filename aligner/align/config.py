@@ -108,6 +108,15 @@ class Calibration:
 
 
 @dataclass(frozen=True)
+class BeadFit:
+    """Logistic weights (bias first) over one mode's features of one kind of bead ("pair" or "gap")."""
+
+    mode: str
+    kind: str
+    weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class CalibrationConfig:
     """How raw margins become confidences, and what translations' lengths look like."""
 
@@ -126,16 +135,28 @@ class CalibrationConfig:
     # No FLORES dev true pair lies further than 5.5 sd from its pair's mean; a sentence paired
     # with a heading lies 7-12 away.
     length_z: float = 6.0
+    # P(bead correct) per mode and kind of bead, over calibrate.bead_features: fitted by
+    # scripts/calibrate.py --beads on the TICO-19 grid families (FLORES dev stays the test).
+    # A (mode, kind) without a fit keeps the mode's raw score.
+    # Features: calibrate.bead_features. Fitted on 16 TICO cells (partial 1.0x1.0, 1.0x0.85, 0.85x0.85,
+    # 0.7x0.5, 0.5x0.7, 0.35x0.35; shuffled 0.7x0.5; merge 0.85, 0.35; insert 0.7x0.5; gaps u1-4,
+    # geom2, pareto; small clean, gap, partial) x 3 pairs, 104,314 beads, merged beads scored
+    # from summed vectors (--no-refine).
+    beads: tuple[BeadFit, ...] = (
+        BeadFit("parallel", "pair", (-5.5285, 25.1125, -21.754, -6.5749, -13.9763, 6.8424)),
+        BeadFit("parallel", "gap", (0.9783, 4.555, -6.3873, -2.7889, 7.7099)),
+        BeadFit("comparable", "pair", (2.3306, 0.3675, -3.3927, 3.24)),
+        BeadFit("comparable", "gap", (0.8253, -0.3287, 8.3873)),
+    )
 
 
 @dataclass(frozen=True)
 class ModeChoiceConfig:
-    """Signals auto mode reads off a mutual-best search (set on the FLORES dev scenarios)."""
+    """How auto mode chooses: it runs each mode and keeps the one whose calibrated beads put
+    more sentences in correct beads (expected); a later mode must win by ``margin`` per sentence."""
 
-    anchor_sim: float = 0.3  # centred cosine for a mutual-best pair to count as an anchor
-    min_density: float = 0.5
-    min_order: float = 0.8
-    max_length_ratio: float = 1.6
+    modes: tuple[str, ...] = ("parallel", "comparable")
+    margin: float = 0.0
 
 
 @dataclass(frozen=True)

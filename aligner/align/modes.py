@@ -38,6 +38,7 @@ class DocPair:
 class ModeResult:
     beads: list[Bead]
     info: dict = field(default_factory=dict)
+    evidence: tuple[tuple[float, float], ...] | None = None  # per bead, for the bead calibration
 
 
 class AlignMode(ABC):
@@ -81,7 +82,7 @@ class ParallelMode(AlignMode):
         res = align_block(pair.src_vecs, pair.tgt_vecs, list(pair.src), list(pair.tgt),
                           config=self.config.parallel, embed=pair.embed,
                           src_mean=pair.src_mean, tgt_mean=pair.tgt_mean)
-        return ModeResult(res.beads, {"anchors": res.anchors})
+        return ModeResult(res.beads, {"anchors": res.anchors}, res.evidence)
 
 
 @register

@@ -158,6 +158,9 @@ class BlockResult:
     beads: list[Bead]
     tokens_embedded: int
     anchors: int
+    # per bead: (centred cosine of the bead, or of a gap sentence's best match in the window;
+    # the mean k-NN level of its sentences), the raw evidence the bead calibration reads
+    evidence: tuple[tuple[float, float], ...] = ()
 
 
 def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
@@ -174,7 +177,7 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-        return BlockResult(beads, 0, 0)
+        return BlockResult(beads, 0, 0, tuple((0.0, 0.0) for _ in beads))
     sv = np.asarray(src_vecs, dtype=np.float32)
     tv = np.asarray(tgt_vecs, dtype=np.float32)
     if src_mean is None or tgt_mean is None:
@@ -267,6 +270,7 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
             path = run(keys, vals)
 
     beads = []
+    level = []
     for (i0, i1, j0, j1, s) in _walk(path, sa, sb):
         a, b = i1 - i0, j1 - j0
         if a and b:
@@ -279,10 +283,12 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
                 nn = float(np.linalg.norm(u) * np.linalg.norm(w))
                 sim = float(np.dot(u, w) / nn) if nn > 0 else 0.0
             beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence(sim, sp), 4)))
+            level.append((sim, 0.5 * ((snull[i1] - snull[i0]) / a + (tnull[j1] - tnull[j0]) / b)))
         else:
             beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0))
-    beads = _gap_confidence(beads, src, tgt, lo, hi, sp)
-    return BlockResult(beads, tokens, int(ai.size))
+            level.append((0.0, float(snull[i1] - snull[i0] if a else tnull[j1] - tnull[j0])))
+    beads, evidence = _gap_confidence(beads, level, src, tgt, lo, hi, sp)
+    return BlockResult(beads, tokens, int(ai.size), evidence)
 
 
 def _embed_rows(embed, texts: list[str], mean: np.ndarray) -> np.ndarray:
@@ -311,13 +317,16 @@ def _walk(path: np.ndarray, sa: np.ndarray, sb: np.ndarray):
         j += b
 
 
-def _gap_confidence(beads: list[Bead], src, tgt, lo, hi, sp: ScoreParams) -> list[Bead]:
+def _gap_confidence(beads: list[Bead], level: list[tuple[float, float]], src, tgt, lo, hi,
+                    sp: ScoreParams) -> tuple[list[Bead], tuple[tuple[float, float], ...]]:
     """A gap is as sure as its sentence's best match in the window is poor."""
     out = []
+    evidence = []
     n = src.shape[0]
-    for bead in beads:
+    for bead, (sim, lev) in zip(beads, level):
         if bead.src and bead.tgt:
             out.append(bead)
+            evidence.append((float(sim), float(lev)))
             continue
         if bead.src:
             i = bead.src[0]
@@ -329,4 +338,5 @@ def _gap_confidence(beads: list[Bead], src, tgt, lo, hi, sp: ScoreParams) -> lis
             rows = rows[rows < n]
             best = float((src[rows] @ tgt[j]).max()) if rows.size else 0.0
         out.append(Bead(bead.src, bead.tgt, round(1.0 - confidence(best, sp), 4)))
-    return out
+        evidence.append((best, float(lev)))
+    return out, tuple(evidence)

@@ -1,0 +1,164 @@
+"""Fit the bead calibration (``CalibrationConfig.beads``): P(bead correct) per mode and kind.
+
+Every mode's raw bead scores mean different things (parallel's come from a
+centred cosine, comparable's from a ratio margin), so neither ``--min-score``
+nor auto mode's choice could compare them. Here each mode is run with no bead
+fit on the grid's TICO-19 families (``scripts/grid.py``, held out from the
+FLORES test), every bead is labelled as ``eval_grid.py`` does (a pair bead is
+correct if the gold has it, a gap bead if all its sentences are gold gaps),
+and a logistic model over ``calibrate.bead_features`` is fitted per (mode,
+kind). Families are weighted equally, so the many partial cells do not drown
+small documents or gaps. Prints the fits, as Python to paste into
+``aligner/align/config.py``, and a reliability table (ECE) per family and mode
+before and after, on the data it was fitted on and, with ``--test flores``, on
+FLORES dev.
+
+    python scripts/calibrate_beads.py [--family partial,gaps,small] [--cells 'partial/s0.70 t0.50,...']
+                                      [--pairs tl-en] [--test flores] [--save F | --load F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import grid  # noqa: E402
+import scenarios  # noqa: E402
+from calibrate import fit_logistic  # noqa: E402
+from eval_grid import bead_outcomes, embed_docs, reliability  # noqa: E402
+
+from aligner.align.calibrate import bead_features, calibrate_beads  # noqa: E402
+from aligner.align.config import DEFAULT_CONFIG, BeadFit  # noqa: E402
+from aligner.align.modes import DocPair, get_mode  # noqa: E402
+from aligner.align.scoring import side_means  # noqa: E402
+from aligner.embed import embed, get_encoder  # noqa: E402
+
+MODES = ("parallel", "comparable")
+RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, beads=()))
+
+
+def collect(data: str, families: list[str], pairs, encoder, only: set[str] | None = None,
+            refine: bool = True) -> list[dict]:
+    """One row per bead: mode, kind, family, features, raw score, correct."""
+    rows = []
+    for family in families:
+        for cell in grid.cells(family):
+            if only and cell.label not in only:
+                continue
+            for s, t in pairs:
+                docs = grid.build(cell, s, t, data)
+                for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
+                    n, m = len(d.src), len(d.tgt)
+                    if not n or not m:
+                        continue
+                    sv, tv = np.asarray(sv, np.float32), np.asarray(tv, np.float32)
+                    sm, tm = side_means(sv, tv, RAW.parallel.score.min_rows_for_mean)
+                    emb = (lambda x: embed(x, encoder)) if refine else None
+                    pair = DocPair(d.src, d.tgt, sv, tv, sm, tm, emb, s, t)
+                    for mode in MODES:
+                        res = get_mode(mode, RAW).align(pair)
+                        outs = bead_outcomes(d.gold, res.beads)
+                        for k, (b, (_, ok)) in enumerate(zip(res.beads, outs)):
+                            ev = res.evidence[k] if res.evidence else None
+                            rows.append({"mode": mode, "kind": "gap" if b.is_gap else "pair", "family": family,
+                                         "x": bead_features(mode, b, ev, n, m, res.info.get("anchors", 0)),
+                                         "raw": b.score, "ok": ok, "bead": b, "ev": ev, "n": n, "m": m,
+                                         "anchors": res.info.get("anchors", 0)})
+            print(f"  collected {data} {family}: {len(rows)} beads so far", file=sys.stderr, flush=True)
+    return rows
+
+
+def fit(rows: list[dict]) -> tuple[BeadFit, ...]:
+    fits = []
+    for mode in MODES:
+        for kind in ("pair", "gap"):
+            sel = [r for r in rows if r["mode"] == mode and r["kind"] == kind]
+            if len(sel) < 20:
+                continue
+            x = np.array([r["x"] for r in sel], dtype=np.float64)
+            y = np.array([r["ok"] for r in sel], dtype=np.float64)
+            fam = [r["family"] for r in sel]
+            count = defaultdict(int)
+            for f in fam:
+                count[f] += 1
+            w = np.array([len(sel) / (len(count) * count[f]) for f in fam])
+            coef = _weighted_logistic(x, y, w)
+            fits.append(BeadFit(mode, kind, tuple(round(float(c), 4) for c in coef)))
+    return tuple(fits)
+
+
+def _weighted_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+    """Newton-Raphson for [bias, weights...] with per-row weights (fit_logistic's, weighted)."""
+    if np.allclose(w, 1.0):
+        return fit_logistic(x, y)
+    X = np.hstack([np.ones((len(x), 1)), x])
+    coef = np.zeros(X.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ coef, -50, 50)))
+        g = X.T @ (w * (p - y)) + l2 * coef
+        h = (X * (w * p * (1 - p))[:, None]).T @ X + l2 * np.eye(len(coef))
+        coef -= np.linalg.solve(h, g)
+    return coef
+
+
+def table(rows: list[dict], fits: tuple[BeadFit, ...], title: str) -> None:
+    cal = replace(DEFAULT_CONFIG.calibration, beads=fits)
+    print(f"\n{title}: ECE per family and mode (raw -> calibrated; beads)")
+    fams = sorted({r["family"] for r in rows})
+    print("| family | " + " | ".join(MODES) + " |")
+    print("|---|" + "---|" * len(MODES))
+    for fam in fams + ["all"]:
+        cells = []
+        for mode in MODES:
+            sel = [r for r in rows if r["mode"] == mode and (fam == "all" or r["family"] == fam)]
+            raw = [(r["raw"], r["ok"]) for r in sel]
+            new = [(calibrate_beads(mode, [r["bead"]], (r["ev"],) if r["ev"] else None, r["n"], r["m"], cal,
+                                    r["anchors"])[0].score,
+                    r["ok"]) for r in sel]
+            cells.append(f"{reliability(raw, 10)[1]:.3f} -> {reliability(new, 10)[1]:.3f} ({len(sel)})")
+        print(f"| {fam} | " + " | ".join(cells) + " |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--family", default=",".join(grid.FAMILIES))
+    ap.add_argument("--pairs", default=",".join(f"{s}-{t}" for s, t in scenarios.PAIRS))
+    ap.add_argument("--test", default=None, choices=("flores",))
+    ap.add_argument("--cells", default=None, help="only these cells, e.g. 'partial/s0.70 t0.50,gaps/u1-4'")
+    ap.add_argument("--no-refine", action="store_true",
+                    help="score merged beads from summed vectors instead of embedding them (much faster)")
+    ap.add_argument("--save", default=None, help="pickle the collected beads here (to refit quickly)")
+    ap.add_argument("--load", default=None, help="refit from beads saved with --save")
+    args = ap.parse_args()
+    families = args.family.split(",")
+    only = set(args.cells.split(",")) if args.cells else None
+    pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
+    encoder = get_encoder()
+    if args.load:
+        with open(args.load, "rb") as fh:
+            rows = pickle.load(fh)
+    else:
+        rows = collect("tico", families, pairs, encoder, only, not args.no_refine)
+    if args.save:
+        with open(args.save, "wb") as fh:
+            pickle.dump(rows, fh)
+    fits = fit(rows)
+    print("beads: tuple[BeadFit, ...] = (")
+    for f in fits:
+        print(f"    BeadFit({f.mode!r}, {f.kind!r}, {f.weights!r}),")
+    print(")")
+    table(rows, fits, "tico (fit)")
+    if args.test:
+        table(collect(args.test, families, pairs, encoder, only, not args.no_refine), fits, f"{args.test} (test)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
