@@ -14,7 +14,8 @@ score against the share of beads that are correct (a pair bead: exactly a gold
 bead; a gap bead: every sentence in it is a gold gap), and the expected
 calibration error (ECE, weighted by bin size), pooled and per family. Usage:
     python scripts/eval_grid.py [--data tico|flores|both] [--modes auto,parallel,comparable]
-                                [--family partial,gaps] [--pairs tl-en] [--bins 10] [--summed-beads]
+                                [--family partial,gaps] [--cells 'partial/s0.70 t0.50,...'] [--pairs tl-en]
+                                [--bins 10] [--summed-beads]
 The aligner embeds the merged beads it considers (new texts, cached after the first run); with
 ``--summed-beads`` they get the normalised sum of their sentences' vectors instead, so a sweep
 costs alignment time only (figures then differ slightly from the shipped aligner's).
@@ -153,6 +154,7 @@ def main() -> int:
     ap.add_argument("--summed-beads", action="store_true",
                     help="merged beads get the normalised sum of their sentences' vectors instead of an "
                          "embedding: alignment time only, for sweeps; not the shipped aligner's figures")
+    ap.add_argument("--cells", default=None, help="only these cells, e.g. 'partial/s0.70 t0.50,gaps/u1-4'")
     args = ap.parse_args()
     modes = args.modes.split(",")
     default = "auto" if "auto" in modes else modes[0]
@@ -175,6 +177,8 @@ def main() -> int:
         start = time.perf_counter()
         for family in families:
             for cell in grid.cells(family):
+                if args.cells and cell.label not in args.cells.split(","):
+                    continue
                 for s, t in pairs:
                     docs = grid.build(cell, s, t, data)
                     vecs = embed_docs(docs, encoder)
