@@ -144,6 +144,8 @@ def main() -> int:
     if args.load:
         with open(args.load, "rb") as fh:
             rows = pickle.load(fh)
+        for r in rows:  # features as the code defines them now
+            r["x"] = bead_features(r["mode"], r["bead"], r["ev"], r["n"], r["m"], r["anchors"])
     else:
         rows = collect("tico", families, pairs, encoder, only, not args.no_refine)
     if args.save:

@@ -58,7 +58,7 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
         for name in names:
             res = get_mode(name, config).align(pair)
             runs[name] = (calibrate_beads(name, res.beads, res.evidence, n, m, config.calibration,
-                                          res.info.get("anchors", 0)), res.info)
+                                          res.info.get("anchors", 0), config.parallel.score.margin_k), res.info)
         if mode == "auto":
             used, reason = choose_mode({k: v[0] for k, v in runs.items()}, n + m, config.mode_choice)
             info["expected_correct"] = {k: round(expected_correct(v[0]), 2) for k, v in runs.items()}

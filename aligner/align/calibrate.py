@@ -70,7 +70,7 @@ def _logit(p: float) -> float:
 
 
 def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n: int, m: int,
-                  anchors: int = 0) -> tuple[float, ...]:
+                  anchors: int = 0, k: int = 4) -> tuple[float, ...]:
     """What the bead calibration reads, per mode and kind (see CalibrationConfig.beads).
 
     Parallel: the bead's centred cosine (a gap: its sentence's best in the
@@ -78,12 +78,15 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
     on the anchor chain (low where sections moved, so the monotone DP is often
     wrong); comparable: the logit of its mined confidence. Both: whether the
     bead merges sentences, and 1 / the shorter side, since small documents
-    shift every similarity.
+    shift every similarity. The k-NN level counts missing neighbours (a side
+    shorter than ``k``) as unrelated, 0 on the centred scale: in a one-line
+    document the only neighbour is the partner itself.
     """
     inv = 1.0 / max(min(n, m), 1)
     merged = float(len(bead.src) + len(bead.tgt) > 2)
     if mode == "parallel" and evidence is not None:
         sim, level = evidence
+        level *= min(k, n, m) / k
         share = anchors / max(n, m, 1)
         return (sim, level, merged, inv, share) if not bead.is_gap else (sim, level, inv, share)
     if bead.is_gap:
@@ -92,19 +95,19 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
 
 
 def calibrate_beads(mode: str, beads: list[Bead], evidence: tuple[tuple[float, float], ...] | None,
-                    n: int, m: int, cal: CalibrationConfig, anchors: int = 0) -> list[Bead]:
+                    n: int, m: int, cal: CalibrationConfig, anchors: int = 0, k: int = 4) -> list[Bead]:
     """Every bead's score as the fitted probability that it is correct (a gap: that the
     sentence truly has no counterpart); beads of a (mode, kind) without a fit keep their score."""
     fits = {(f.mode, f.kind): np.asarray(f.weights) for f in cal.beads if f.mode == mode}
     if not fits:
         return beads
     out = []
-    for k, b in enumerate(beads):
+    for i, b in enumerate(beads):
         w = fits.get((mode, "gap" if b.is_gap else "pair"))
         if w is None:
             out.append(b)
             continue
-        x = bead_features(mode, b, evidence[k] if evidence else None, n, m, anchors)
+        x = bead_features(mode, b, evidence[i] if evidence else None, n, m, anchors, k)
         z = float(w[0] + np.dot(w[1:], x))
         out.append(Bead(b.src, b.tgt, round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4)))
     return out

@@ -143,8 +143,8 @@ class CalibrationConfig:
     # geom2, pareto; small clean, gap, partial) x 3 pairs, 104,314 beads, merged beads scored
     # from summed vectors (--no-refine).
     beads: tuple[BeadFit, ...] = (
-        BeadFit("parallel", "pair", (-5.5285, 25.1125, -21.754, -6.5749, -13.9763, 6.8424)),
-        BeadFit("parallel", "gap", (0.9783, 4.555, -6.3873, -2.7889, 7.7099)),
+        BeadFit("parallel", "pair", (-5.2605, 25.2554, -22.5273, -6.559, -16.0043, 6.7983)),
+        BeadFit("parallel", "gap", (1.7855, 3.9084, -8.077, -5.4819, 7.6212)),
         BeadFit("comparable", "pair", (2.3306, 0.3675, -3.3927, 3.24)),
         BeadFit("comparable", "gap", (0.8253, -0.3287, 8.3873)),
     )
