@@ -33,9 +33,9 @@ def _rejected(bead: Bead, rejections: Sequence[Link]) -> bool:
 
 
 def _ordered(beads: Sequence[Bead], n: int, m: int) -> list[Bead]:
-    from aligner.align import normalise_beads
+    from aligner.align import order_beads
 
-    return normalise_beads(beads, n, m)
+    return order_beads(beads, n, m)
 
 
 def apply_links(alignment: Alignment, links: Sequence[Link]) -> Alignment:
