@@ -149,7 +149,7 @@ def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Se
         else:
             alignment = align(documents[i].texts, documents[j].texts, embed=embed_texts,
                               src_vecs=embedded.vectors[i], tgt_vecs=embedded.vectors[j],
-                              mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang)  # type: ignore[arg-type]
+                              mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang)
         results.append(PairResult(i, j, alignment, time.perf_counter() - t0))
     if progress:
         progress("aligning", len(pairs), len(pairs))

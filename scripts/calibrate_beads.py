@@ -31,14 +31,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grid  # noqa: E402
 import scenarios  # noqa: E402
-from calibrate import fit_logistic  # noqa: E402
-from eval_grid import bead_outcomes, embed_docs, reliability  # noqa: E402
-
 from aligner.align.calibrate import bead_features, calibrate_beads  # noqa: E402
 from aligner.align.config import DEFAULT_CONFIG, BeadFit  # noqa: E402
 from aligner.align.modes import DocPair, get_mode  # noqa: E402
 from aligner.align.scoring import side_means  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
+from calibrate import fit_logistic  # noqa: E402
+from eval_grid import bead_outcomes, embed_docs, reliability  # noqa: E402
 
 MODES = ("parallel", "comparable")
 RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, beads=()))
@@ -85,7 +84,7 @@ def fit(rows: list[dict]) -> tuple[BeadFit, ...]:
             x = np.array([r["x"] for r in sel], dtype=np.float64)
             y = np.array([r["ok"] for r in sel], dtype=np.float64)
             fam = [r["family"] for r in sel]
-            count = defaultdict(int)
+            count: dict[str, int] = defaultdict(int)
             for f in fam:
                 count[f] += 1
             w = np.array([len(sel) / (len(count) * count[f]) for f in fam])

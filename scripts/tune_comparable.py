@@ -31,10 +31,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scenarios  # noqa: E402
-
 from dataclasses import replace  # noqa: E402
 
+import scenarios  # noqa: E402
 from aligner.align import comparable as C  # noqa: E402
 from aligner.align.config import DEFAULT_CONFIG  # noqa: E402
 from aligner.embed import embed  # noqa: E402

@@ -134,9 +134,8 @@ def pair_files(file: str, src_doc: Document, tgt_doc: Document, alignment: Align
 
 
 def write_group(sink, tus: Sequence[TranslationUnit], src_doc: Document, tgt_doc: Document, preset: str):
-    from tmx import write as tmx_write
-
     from aligner.align.config import DEFAULT_CONFIG
+    from tmx import write as tmx_write
 
     return tmx_write.write_tmx(sink, tus, srclang=src_doc.lang, langs=[src_doc.lang, tgt_doc.lang],
                                lang_codes=preset,  # type: ignore[arg-type]
