@@ -3,8 +3,9 @@
 Pairwise alignments are merged into rows a reader can follow down the page:
 sentences linked (directly or through a third document) share a row, and a
 sentence with no counterpart anywhere gets a row of its own. Rendering lives in
-the CLI; this module only computes rows and coverage so that the terminal view,
-the JSON export and ``aligner run`` all agree.
+the CLI; this module only computes rows, coverage, sections and insertion points
+so that the terminal view, the text, JSON and HTML exports and ``aligner run``
+all agree.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aligner.errors import InputError
+from aligner.errors import ConfigError, InputError
 from aligner.langid import language_name
 from aligner.types import Alignment, Document
 
 ALIGNED = "aligned"
 HEADING = "heading"
 ONLY_IN_PREFIX = "only-in-"
+OPENING = "(before the first heading)"
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,106 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class SideCounts:
+    """One document's units (headings included, as in the coverage lines) in a span of rows.
+
+    ``aligned`` units share their row with another version; ``only`` units are
+    in rows no other version has, so ``aligned + only == units``.
+    """
+
+    units: int
+    aligned: int
+    only: int
+
+    @property
+    def only_percent(self) -> float:
+        return 100.0 * self.only / self.units if self.units else 0.0
+
+
+@dataclass(frozen=True)
+class Section:
+    """The rows from one heading row to the next (the first section starts at the top).
+
+    ``headings[d]`` is document d's heading text, or None when that version has
+    no heading here (or the section is the opening one, before any heading).
+    """
+
+    number: int  # 1-based, as the summary lists it
+    start: int  # first row index
+    stop: int  # one past the last row index
+    headings: tuple[str | None, ...]
+    counts: tuple[SideCounts, ...]
+
+    @property
+    def title(self) -> str:
+        names = [h for h in self.headings if h]
+        return " / ".join(dict.fromkeys(names)) if names else OPENING
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a run would go in ``doc``: after its sentence ``after`` (None: before its first)."""
+
+    doc: int
+    after: int | None
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """A run of consecutive rows found only in ``doc`` and where each other version would take it.
+
+    The anchor is the last row before the run that two or more versions share,
+    so an editor can find it in both texts; rows only another version has are
+    skipped, because they are no landmark in the version being edited.
+    """
+
+    doc: int
+    start: int
+    stop: int
+    anchors: tuple[Anchor, ...]
+
+
+@dataclass(frozen=True)
 class GapReport:
     documents: tuple[Document, ...]
     rows: tuple[GapRow, ...]
     coverage: tuple[Coverage, ...]
+    sections: tuple[Section, ...] = ()
+    insertions: tuple[Insertion, ...] = ()
+
+    @property
+    def totals(self) -> tuple[SideCounts, ...]:
+        """Each document's counts over all sections."""
+        return tuple(
+            SideCounts(*(sum(getattr(s.counts[d], f) for s in self.sections)
+                         for f in ("units", "aligned", "only")))
+            for d in range(len(self.documents))
+        )
+
+    def section(self, name: str) -> Section:
+        """The section a user means by ``name``: its number, or a heading in any version.
+
+        An exact heading (case and surrounding space ignored) wins; otherwise
+        the heading must be the only one containing ``name``.
+        """
+        key = name.strip().casefold()
+        if key.isdigit() and 1 <= int(key) <= len(self.sections):
+            return self.sections[int(key) - 1]
+        exact = [s for s in self.sections
+                 if any(h and h.strip().casefold() == key for h in s.headings)
+                 or s.title.casefold() == key]
+        if len(exact) == 1:
+            return exact[0]
+        partial = exact or [s for s in self.sections
+                            if key and any(h and key in h.casefold() for h in s.headings)]
+        if len(partial) == 1:
+            return partial[0]
+        listing = "; ".join(f"{s.number} {s.title}" for s in (partial or self.sections))
+        if partial:
+            raise ConfigError(f"section {name!r} matches {len(partial)} sections ({listing}); "
+                             "give its number or the whole heading")
+        raise ConfigError(f"no section is called {name!r}; the sections are: {listing} "
+                         "(give a number or a heading)")
 
     def gap_sentences(self, doc: int) -> frozenset[int]:
         """Sentences of ``documents[doc]`` that no other version has (headings included)."""
@@ -261,7 +359,59 @@ def build_report(
         for b in range(len(documents))
         if a != b
     )
-    return GapReport(documents=documents, rows=tuple(rows), coverage=coverage)
+    rows_t = tuple(rows)
+    return GapReport(documents=documents, rows=rows_t, coverage=coverage,
+                     sections=_sections(documents, rows_t), insertions=_insertions(rows_t))
+
+
+def _sections(documents: Sequence[Document], rows: Sequence[GapRow]) -> tuple[Section, ...]:
+    starts = [k for k, row in enumerate(rows) if row.status == HEADING]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    out = []
+    for n, (start, stop) in enumerate(zip(starts, [*starts[1:], len(rows)]), 1):
+        first = rows[start] if rows else None
+        headings = tuple(
+            " ".join(documents[d].sentences[s].text for s in first.cells[d]) or None
+            if first is not None and first.status == HEADING else None
+            for d in range(len(documents))
+        )
+        counts = []
+        for d in range(len(documents)):
+            units = aligned = 0
+            for row in rows[start:stop]:
+                k = len(row.cells[d])
+                units += k
+                if len(row.present) > 1:
+                    aligned += k
+            counts.append(SideCounts(units=units, aligned=aligned, only=units - aligned))
+        out.append(Section(number=n, start=start, stop=stop, headings=headings,
+                           counts=tuple(counts)))
+    return tuple(out)
+
+
+def _insertions(rows: Sequence[GapRow]) -> tuple[Insertion, ...]:
+    if not rows:
+        return ()
+    n_docs = len(rows[0].cells)
+    last_shared: list[int | None] = [None] * n_docs  # per document: its last sentence in a shared row
+    out = []
+    k = 0
+    while k < len(rows):
+        row = rows[k]
+        if len(row.present) > 1:
+            for d in row.present:
+                last_shared[d] = max(row.cells[d])
+            k += 1
+            continue
+        doc = row.present[0]
+        stop = k + 1
+        while stop < len(rows) and rows[stop].present == (doc,):
+            stop += 1
+        anchors = tuple(Anchor(doc=e, after=last_shared[e]) for e in range(n_docs) if e != doc)
+        out.append(Insertion(doc=doc, start=k, stop=stop, anchors=anchors))
+        k = stop
+    return tuple(out)
 
 
 def report_to_json(report: GapReport) -> dict:
@@ -300,4 +450,38 @@ def report_to_json(report: GapReport) -> dict:
             }
             for c in report.coverage
         ],
+        "sections": [
+            {
+                "number": sec.number,
+                "title": sec.title,
+                "headings": list(sec.headings),
+                "rows": [sec.start, sec.stop],
+                "sides": [_counts_json(report, d, c) for d, c in enumerate(sec.counts)],
+            }
+            for sec in report.sections
+        ],
+        "totals": [_counts_json(report, d, c) for d, c in enumerate(report.totals)],
+        "insertions": [
+            {
+                "lang": report.documents[ins.doc].lang,
+                "doc": ins.doc,
+                "rows": [ins.start, ins.stop],
+                "sentences": [s for row in report.rows[ins.start:ins.stop] for s in row.cells[ins.doc]],
+                "after": [
+                    {
+                        "doc": a.doc,
+                        "lang": report.documents[a.doc].lang,
+                        "sentence": a.after,
+                        "text": None if a.after is None else report.documents[a.doc].sentences[a.after].text,
+                    }
+                    for a in ins.anchors
+                ],
+            }
+            for ins in report.insertions
+        ],
     }
+
+
+def _counts_json(report: GapReport, doc: int, c: SideCounts) -> dict:
+    return {"lang": report.documents[doc].lang, "units": c.units, "aligned": c.aligned,
+            "only": c.only, "only_percent": round(c.only_percent, 2)}

@@ -19,13 +19,14 @@ from rich.console import Console
 from aligner.atomic import atomic_open, check_writable
 from aligner.cli import _options
 from aligner.cli._progress import ProgressFn, progress_bars
+from aligner.cli.html_gaps import page
 from aligner.cli.render_gaps import render
-from aligner.errors import InputError
-from aligner.gaps import GapReport, build_report, report_to_json
+from aligner.errors import ConfigError, InputError
+from aligner.gaps import GapReport, Section, build_report, report_to_json
 from aligner.inert import dumps
 from aligner.types import Alignment, Document
 
-__all__ = ["render", "register", "write_report", "format_report"]
+__all__ = ["render", "register", "write_report", "format_report", "output_width"]
 
 FORMATS = ("auto", "text", "json", "html")
 MIN_WIDTH, MAX_WIDTH = 40, 200
@@ -55,6 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the files hold one sentence per line already; do not segment them",
     )
     p.add_argument("--collapse", action="store_true", help="fold runs of aligned rows to a count")
+    p.add_argument("--section", metavar="NAME",
+                   help="show one section: its number in the summary, or (part of) its heading in any version")
     p.add_argument("--format", choices=FORMATS, default="auto", help="output format (default: auto)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument(
@@ -120,19 +123,18 @@ def _width(requested: int | None, default: int) -> int:
 
 
 def format_report(
-    report: GapReport, fmt: str, *, width: int = 100, collapse: bool = False
+    report: GapReport, fmt: str, *, width: int = 100, collapse: bool = False,
+    section: Section | None = None,
 ) -> str:
     """The report as text, JSON or HTML, with no terminal codes."""
     if fmt == "json":
         return dumps(report_to_json(report), indent=2, sort_keys=True) + "\n"
-    buf = io.StringIO()
     if fmt == "html":
-        console = Console(file=buf, record=True, width=width, force_terminal=True, color_system="truecolor")
-        render(report, console, collapse=collapse)
-        return console.export_html(inline_styles=True)
+        return page(report, collapse=collapse, section=section)
     if fmt == "text":
+        buf = io.StringIO()
         console = Console(file=buf, width=width, force_terminal=False, no_color=True)
-        render(report, console, collapse=collapse)
+        render(report, console, collapse=collapse, section=section)
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
 
@@ -158,31 +160,70 @@ def write_report(
     output: str | None = None,
     collapse: bool = False,
     width: int | None = None,
+    section: str | None = None,
     console: Console | None = None,
 ) -> None:
     """Send the report where it belongs; ``auto`` picks by file suffix or by the terminal."""
+    chosen = report.section(section) if section is not None else None
     if output is not None:
         if fmt == "auto":
             suffix = Path(output).suffix.lower()
             fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "text")
-        _atomic_write(Path(output), format_report(report, fmt, width=_width(width, 100), collapse=collapse))
+        text = format_report(report, fmt, width=_width(width, 100), collapse=collapse, section=chosen)
+        _atomic_write(Path(output), text)
         return
     if fmt == "auto":
         console = console or Console(width=width)
         if console.is_terminal:
-            render(report, console, collapse=collapse)
+            render(report, console, collapse=collapse, section=chosen)
             return
         fmt = "text"
-    sys.stdout.write(format_report(report, fmt, width=_width(width, _stdout_width()), collapse=collapse))
+    sys.stdout.write(format_report(report, fmt, width=_width(width, output_width()), collapse=collapse,
+                                   section=chosen))
     sys.stdout.flush()
 
 
-def _stdout_width() -> int:
-    """The terminal's width, else $COLUMNS, else 100 (wide enough for two columns in a pager)."""
+def output_width() -> int:
+    """The terminal's width, else $COLUMNS, else 100: one width for everything piped.
+
+    rich alone would lay a piped table out at 80 columns; ``aligner run`` passes
+    this width to its summary too, so a log holds one consistent width.
+    """
     if sys.stdout.isatty():
         return max(MIN_WIDTH, min(MAX_WIDTH, Console().width))
     columns = os.environ.get("COLUMNS", "")
     return max(MIN_WIDTH, min(MAX_WIDTH, int(columns))) if columns.isdigit() else 100
+
+
+def select_pairs(spec: str, documents: Sequence[Document], pairs: Sequence[tuple[int, int]]) -> list[int]:
+    """Which of ``pairs`` ``aligner run --diff SPEC`` shows, checked before any slow work.
+
+    SPEC is ``all``, a pair's name as in report.json (``lenin.tl-ne``), a
+    language pair (``tl-en``: every pair of those languages, either way round)
+    or the pair's 1-based number in the run's summary table.
+    """
+    from aligner.job import pair_file
+
+    names = [pair_file(documents[a], documents[b]).removesuffix(".tmx") for a, b in pairs]
+    key = spec.strip()
+    if not pairs:
+        return []  # the job itself says why there is nothing to align
+    if key == "all":
+        return list(range(len(pairs)))
+    if key.isdigit() and 1 <= int(key) <= len(pairs):
+        return [int(key) - 1]
+    if key in names:
+        return [names.index(key)]
+    langs = key.split("-")
+    if len(langs) == 2:
+        wanted = set(langs)
+        hits = [k for k, (a, b) in enumerate(pairs)
+                if {documents[a].lang, documents[b].lang} == wanted]
+        if hits:
+            return hits
+    listing = ", ".join(f"{k + 1} {name}" for k, name in enumerate(names))
+    raise ConfigError(f"--diff {spec!r} names no pair of this run; give all, a language pair such "
+                      f"as tl-ne, or one of: {listing}")
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -194,6 +235,7 @@ def handler(args: argparse.Namespace) -> int:
         alignments = align_documents(documents, encoder=args.encoder, progress=progress)
     report = build_report(documents, alignments)
     write_report(
-        report, fmt=args.format, output=args.output, collapse=args.collapse, width=args.width
+        report, fmt=args.format, output=args.output, collapse=args.collapse, width=args.width,
+        section=args.section,
     )
     return 0

@@ -51,8 +51,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--confirmed-only", action="store_true",
                    help="bilingual TMX: only links confirmed in OUT/review.json (see aligner review)")
     p.add_argument("--no-gaps", action="store_true", help="do not show the gap diff at the end")
-    p.add_argument("--collapse", action=argparse.BooleanOptionalAction, default=True,
-                   help="fold aligned rows of the gap diff to a count (default: on)")
+    p.add_argument("--diff", metavar="PAIR", default="1",
+                   help="which pairs' gap diff to show: all, a language pair (tl-en: every such pair), "
+                        "a pair's name (lenin.tl-ne) or its number in the summary (default: 1)")
+    p.add_argument("--collapse", action=argparse.BooleanOptionalAction, default=False,
+                   help="fold aligned rows of the gap diff to a count (default: off)")
     p.set_defaults(func=handler)
 
 
@@ -113,13 +116,16 @@ def _summary(result, console: Console) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
+    from aligner.cli.gaps import output_width, select_pairs
     from aligner.embed import get_encoder
     from aligner.job import JobOptions, run_job
+    from aligner.pipeline import language_pairs
 
-    out = Console()
+    out = Console(width=output_width())  # the diff's width too, so piped output has one width
     err = Console(stderr=True)
     t0 = time.perf_counter()
     documents = load(args)
+    shown = [] if args.no_gaps else select_pairs(args.diff, documents, language_pairs(documents))
     encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
     options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score,
                          confirmed_only=args.confirmed_only)
@@ -133,18 +139,21 @@ def handler(args: argparse.Namespace) -> int:
     warm = "warm run: every sentence came from the cache" if n == 0 else f"embedded {n} new sentences"
     err.print(f"{warm}; {len(documents)} documents, {len(result.pairs)} pairs in {elapsed:.1f} s; "
               f"wrote {inert(args.out)}{os.sep}", soft_wrap=True, markup=False)
-    if not args.no_gaps and result.pairs:
-        _show_gaps(result, args.collapse)
+    _show_gaps(result, shown, args.collapse, out)
     return 0
 
 
-def _show_gaps(result, collapse: bool) -> None:
-    """The first pair's diff (tl-ne on the corpus): the content only one version has."""
+def _show_gaps(result, shown: list[int], collapse: bool, out: Console) -> None:
+    """The diff of each pair chosen with --diff: the content only one version has."""
     from aligner.cli.gaps import write_report
     from aligner.gaps import build_report
 
-    first = result.pairs[0]
-    docs = [result.documents[first.src], result.documents[first.tgt]]
-    report = build_report(docs, {(0, 1): first.alignment})
-    sys.stdout.flush()
-    write_report(report, collapse=collapse)
+    for k in shown:
+        pair = result.pairs[k]
+        docs = [result.documents[pair.src], result.documents[pair.tgt]]
+        report = build_report(docs, {(0, 1): pair.alignment})
+        out.print(f"\n{'━' * out.width}\npair {k + 1} of {len(result.pairs)}: "
+                  f"{inert(result.report['pairs'][k]['name'])}", soft_wrap=True, markup=False,
+                  highlight=False)
+        sys.stdout.flush()
+        write_report(report, collapse=collapse, width=out.width)
