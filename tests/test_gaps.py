@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.errors import InputError
-from aligner.gaps import ALIGNED, HEADING, build_report, report_to_json
+from aligner.errors import ConfigError, InputError
+from aligner.gaps import ALIGNED, HEADING, OPENING, Anchor, build_report, report_to_json
 from aligner.types import Alignment, Bead, Document, Sentence
 
 
@@ -136,6 +136,83 @@ def test_json_is_deterministic_and_covers_every_sentence():
     assert data["documents"][1]["sentences"][2]["text"] == "नयाँ"
 
 
+# Two sections in each version; the second Tagalog section has a run the Nepali lacks.
+TL2 = doc("a", "tl", ["Panimula", "isa", "Kabataan", "dalawa", "tatlo", "apat", "lima"], headings=(0, 2))
+NE2 = doc("b", "ne", ["परिचय", "एक", "बाल्यकाल", "दुई", "नयाँ", "पाँच"], headings=(0, 2))
+TL2_NE2 = alignment(
+    [((0,), (0,), 0.9), ((1,), (1,), 0.8), ((2,), (2,), 0.9), ((3,), (3,), 0.8), ((4,), (), 0.0),
+     ((5,), (), 0.0), ((), (4,), 0.0), ((6,), (5,), 0.7)],
+    7, 6,
+)
+
+
+def test_sections_count_each_version_between_headings():
+    report = build_report([TL2, NE2], {(0, 1): TL2_NE2})
+    first, second = report.sections
+    assert (first.number, first.headings, first.title) == (1, ("Panimula", "परिचय"), "Panimula / परिचय")
+    assert [(c.units, c.aligned, c.only) for c in first.counts] == [(2, 2, 0), (2, 2, 0)]
+    assert [(c.units, c.aligned, c.only) for c in second.counts] == [(5, 3, 2), (4, 3, 1)]
+    assert second.counts[0].only_percent == pytest.approx(40.0)
+    assert [(c.units, c.aligned, c.only) for c in report.totals] == [(7, 5, 2), (6, 5, 1)]
+    # every row is in exactly one section
+    assert [(s.start, s.stop) for s in report.sections] == [(0, 2), (2, len(report.rows))]
+
+
+def test_text_before_the_first_heading_is_its_own_section():
+    a = doc("a", "tl", ["isa", "Pamagat", "dalawa"], headings=(1,))
+    b = doc("b", "ne", ["एक", "दुई"])
+    report = build_report([a, b], {(0, 1): alignment([((0,), (0,), 0.9), ((1,), (), 0),
+                                                      ((2,), (1,), 0.8)], 3, 2)})
+    assert [s.title for s in report.sections] == [OPENING, "Pamagat"]
+    assert report.sections[1].headings == ("Pamagat", None)
+
+
+def test_a_section_is_found_by_number_or_by_its_heading_in_any_version():
+    report = build_report([TL2, NE2], {(0, 1): TL2_NE2})
+    assert report.section("2").number == 2
+    assert report.section("kabataan").number == 2  # case ignored
+    assert report.section("बाल्यकाल").number == 2  # the Nepali heading
+    assert report.section("Pani").number == 1  # a unique part of a heading
+    with pytest.raises(ConfigError, match="1 Panimula / परिचय; 2 Kabataan / बाल्यकाल"):
+        report.section("Legasiya")
+    with pytest.raises(ConfigError, match="matches 2 sections"):
+        report.section("a")
+
+
+def test_insertion_hints_name_the_last_shared_sentence_before_each_run():
+    report = build_report([TL2, NE2], {(0, 1): TL2_NE2})
+    runs = [(ins.doc, [s for row in report.rows[ins.start:ins.stop] for s in row.cells[ins.doc]],
+             ins.anchors) for ins in report.insertions]
+    # tl 4-5 go after ne 3 ("दुई", aligned with tl 3); ne 4 goes after tl 3, not after the tl-only run
+    assert runs == [(0, [4, 5], (Anchor(doc=1, after=3),)), (1, [4], (Anchor(doc=0, after=3),))]
+    data = report_to_json(report)
+    assert data["insertions"][0]["after"] == [{"doc": 1, "lang": "ne", "sentence": 3, "text": "दुई"}]
+    assert data["sections"][1]["sides"][0] == {"lang": "tl", "units": 5, "aligned": 3, "only": 2,
+                                               "only_percent": 40.0}
+
+
+def test_a_run_at_the_very_start_goes_before_the_first_sentence():
+    a = doc("a", "tl", ["bago", "isa"])
+    b = doc("b", "ne", ["एक"])
+    report = build_report([a, b], {(0, 1): alignment([((0,), (), 0), ((1,), (0,), 0.9)], 2, 1)})
+    assert [ins.anchors for ins in report.insertions] == [(Anchor(doc=1, after=None),)]
+
+
+def test_three_versions_get_one_anchor_per_other_version():
+    tl = doc("a", "tl", ["t0", "t1"])
+    ne = doc("b", "ne", ["n0"])
+    en = doc("c", "en", ["e0", "e1"])
+    als = {
+        (0, 1): alignment([((0,), (0,), 0.9), ((1,), (), 0)], 2, 1),
+        (0, 2): alignment([((0,), (0,), 0.9), ((1,), (), 0), ((), (1,), 0)], 2, 2),
+        (1, 2): alignment([((0,), (0,), 0.9), ((), (1,), 0)], 1, 2),
+    }
+    report = build_report([tl, ne, en], als)
+    by_doc = {ins.doc: ins.anchors for ins in report.insertions}
+    assert by_doc[0] == (Anchor(doc=1, after=0), Anchor(doc=2, after=0))
+    assert by_doc[2] == (Anchor(doc=0, after=0), Anchor(doc=1, after=0))
+
+
 @st.composite
 def monotone_alignment(draw):
     """A random monotone alignment built from 1-1, 1-0, 0-1 and 2-1 beads."""
@@ -161,3 +238,13 @@ def test_random_monotone_alignments_give_ordered_complete_rows(data):
     assert report.gap_sentences(0) == gaps_a
     linked = sum(len(s) for s, t, _ in beads if s and t)
     assert report.coverage[0].with_counterpart == linked
+    # every one-version row is in exactly one insertion run, whose anchor precedes it
+    in_runs = sorted(k for ins in report.insertions for k in range(ins.start, ins.stop))
+    assert in_runs == [k for k, row in enumerate(report.rows) if len(row.present) == 1]
+    for ins in report.insertions:
+        (anchor,) = ins.anchors
+        first_other = min((s for row in report.rows[ins.stop:] for s in row.cells[anchor.doc]),
+                          default=None)
+        if anchor.after is not None and first_other is not None:
+            assert anchor.after < first_other
+    assert sum(c.units for c in report.totals) == n + m

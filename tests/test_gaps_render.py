@@ -5,6 +5,7 @@ import pytest
 import wcwidth
 from rich.console import Console
 
+from aligner.cli.gaps import format_report
 from aligner.cli.render_gaps import render
 from aligner.gaps import build_report
 from aligner.types import Alignment, Bead, Document, Sentence
@@ -114,3 +115,54 @@ def test_an_aligned_row_shows_a_dash_for_the_version_that_lacks_it():
     render(report, Console(file=buf, width=120, force_terminal=False))
     gorki = next(line for line in buf.getvalue().splitlines() if "Gorki" in line)
     assert gorki.startswith("=") and gorki.rstrip().endswith("—")
+
+
+TL2 = doc("a.tl.txt", "tl", ["Panimula", "isa", "Kabataan", "dalawa", "tatlo", "apat", "lima"],
+          headings=(0, 2))
+NE2 = doc("b.ne.txt", "ne", ["परिचय", "एक", "बाल्यकाल", "दुई", "नयाँ", "पाँच"], headings=(0, 2))
+REPORT2 = build_report([TL2, NE2], {(0, 1): Alignment(
+    (Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.8), Bead((2,), (2,), 0.9), Bead((3,), (3,), 0.8),
+     Bead((4,), (), 0.0), Bead((5,), (), 0.0), Bead((), (4,), 0.0), Bead((6,), (5,), 0.7)), 7, 6)})
+
+
+def test_summary_by_section_comes_before_the_diff():
+    lines = format_report(REPORT2, "text", width=100).splitlines()
+    top = lines.index("Summary by section")
+    diff = next(k for k, line in enumerate(lines) if "│" in line)
+    assert lines[0].startswith("Coverage gaps") and top < diff
+    table = [line.split() for line in lines[top:diff] if line[:1].isdigit() or "all sections" in line]
+    assert [row[:2] for row in table] == [["1", "Panimula"], ["2", "Kabataan"], ["all", "sections"]]
+    assert table[1][-8:] == ["5", "3", "2", "40%", "4", "3", "1", "25%"]
+    assert table[2][-8:] == ["7", "5", "2", "29%", "6", "5", "1", "17%"]
+
+
+def test_one_section_shows_only_its_rows():
+    out = format_report(REPORT2, "text", width=100, section=REPORT2.section("बाल्यकाल"))
+    assert "Section 2 of 2: Kabataan / बाल्यकाल" in out
+    assert "tatlo" in out and "नयाँ" in out
+    assert "isa" not in out.split("Section 2 of 2")[1] and "all sections" not in out
+
+
+def test_hints_say_where_a_run_goes_in_the_other_version():
+    lines = format_report(REPORT2, "text", width=120).splitlines()
+    tl_run = next(line for line in lines if line.startswith("+tl"))
+    assert "tatlo" in tl_run and "↳ goes after sentence 4: “दुई”" in tl_run
+    ne_run = next(line for line in lines if line.startswith("+ne"))
+    assert "नयाँ" in ne_run and "↳ goes after sentence 4: “dalawa”" in ne_run
+    # only the first row of a run carries the hint
+    assert sum("↳ goes after" in line for line in lines) == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_legend_says_what_plus_means(fmt):
+    out = format_report(REPORT2, fmt, width=100)
+    flat = " ".join(re.sub(r"<[^>]+>", " ", out).split())
+    assert "+tl only in Tagalog: no equivalent sentence in the Nepali version; the topic may " \
+           "still be there, told differently" in flat
+    assert "+ne only in Nepali: no equivalent sentence in the Tagalog version" in flat
+
+
+def test_terminal_legend_says_what_plus_means():
+    out = " ".join(rendered(100, force_terminal=False).split())
+    assert "+tl only in Tagalog: no equivalent sentence in the Nepali version; the topic may " \
+           "still be there, told differently" in out

@@ -9,6 +9,11 @@ cut off its letter, half a conjunct, half an emoji sequence).
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import subprocess
+import time
 import unicodedata
 
 import pytest
@@ -55,13 +60,38 @@ def _ends_mid_grapheme(line: str) -> bool:
     return bool(line) and (line[-1] in VIRAMAS | JOINERS)
 
 
+# Widths a code-point terminal gives (tmux 3.3a: the cursor column after printing the text),
+# where wcwidth, which models grapheme-aware terminals, says less. Ours is never below either.
+TMUX_33 = [
+    ("বাংলা", 5, 4),  # Bengali: two spacing marks in one cluster (া ং) are a cell each
+    ("ाा", 2, 0),  # vowel signs with no consonant: a cell each
+    ("लेनिनले अब मजदूरहरू र कुन ानहरूका संसारका यस प्रथम राज्यका निर्माणको कार्य आफ्नो हाथमा लिया।",
+     80, 78),  # a corpus sentence with a stray vowel sign after a space
+    ("காந்தி", 5, 4),  # Tamil
+    ("👍🏽", 4, 2),  # a skin tone modifier gets its own two cells
+]
+SAME = [("क्ष", 2), ("र्\u200dया", 2), ("क्\u200cष", 2), ("e\u0301", 1), ("中文", 4),
+        ("ภาษาไทย น้ำ", 10), ("👨\u200d👩\u200d👧", 2)]
+
+
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_measure_is_wcwidth(script):
+def test_measure_is_never_below_wcwidth(script):
     _, text = SCRIPTS[script]
-    assert cell_width(text) == wcwidth.wcswidth(text)
+    assert cell_width(text) >= wcwidth.wcswidth(text)
     for word in text.split():
-        assert cell_width(word) == wcwidth.wcswidth(word)
-        assert cell_width(pad(word, 40)) == max(40, wcwidth.wcswidth(word))
+        assert cell_width(word) >= wcwidth.wcswidth(word)
+        assert cell_width(pad(word, 40)) == max(40, cell_width(word))
+
+
+@pytest.mark.parametrize("text, width", SAME)
+def test_measure_matches_wcwidth_and_tmux_where_they_agree(text, width):
+    assert cell_width(text) == wcwidth.wcswidth(text) == width
+
+
+@pytest.mark.parametrize("text, terminal, grapheme_aware", TMUX_33)
+def test_measure_takes_the_wider_of_the_two_terminal_models(text, terminal, grapheme_aware):
+    assert wcwidth.wcswidth(text) == grapheme_aware
+    assert cell_width(text) == terminal
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -102,3 +132,36 @@ def test_rendered_diff_fits_the_terminal(script, width):
     flat = "".join(line[4:].split("│")[-1] for line in lines).replace(" ", "")
     assert text.replace(" ", "") in flat
     assert not any(_starts_mid_grapheme(part.strip()) for line in lines for part in line.split("│"))
+
+
+def _tmux_cursor_after(text, tmp_path):
+    """The column where a real terminal (tmux) leaves the cursor after printing ``text``."""
+    sample = tmp_path / "sample.txt"
+    sample.write_text(text, encoding="utf-8")
+    sock = tmp_path / "tmux.sock"
+    base = ["tmux", "-S", str(sock), "-f", os.devnull]
+    subprocess.run([*base, "new-session", "-d", "-x", "400", "-y", "5",
+                    f"env LANG=C.UTF-8 cat {shlex.quote(str(sample))}; sleep 30"], check=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            screen = subprocess.run([*base, "capture-pane", "-p"], capture_output=True, text=True).stdout
+            if screen.strip() or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        time.sleep(0.2)
+        return int(subprocess.run([*base, "display", "-p", "#{cursor_x}"], check=True,
+                                  capture_output=True, text=True).stdout)
+    finally:
+        subprocess.run([*base, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_no_terminal_draws_a_sample_wider_than_we_measure(script, tmp_path):
+    _, text = SCRIPTS[script]
+    drawn = _tmux_cursor_after(text, tmp_path)
+    assert drawn > 0
+    assert cell_width(text) >= drawn and cell_width(text) >= wcwidth.wcswidth(text)
+    if script != "emoji":  # emoji sequences: terminals disagree, we take the wider
+        assert cell_width(text) == drawn
