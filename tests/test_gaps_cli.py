@@ -156,3 +156,23 @@ def test_bad_input_gives_a_message_and_exit_code_2(files, args, message):
     assert out.returncode == 2
     assert message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_section_option_shows_one_section_or_lists_them(files):
+    out = subprocess.run(gaps_argv(files, "--section", "1"), capture_output=True, text=True,
+                         env=cli_env(files))
+    assert out.returncode == 0, out.stderr
+    assert "Section 1 of 1: (before the first heading)" in out.stdout and "Gorki" in out.stdout
+    bad = subprocess.run(gaps_argv(files, "--section", "Legasiya"), capture_output=True, text=True,
+                         env=cli_env(files))
+    assert bad.returncode == 3
+    assert "no section is called 'Legasiya'; the sections are: 1 (before the first heading)" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_piped_text_has_the_width_of_columns(files):
+    env = dict(cli_env(files), COLUMNS="120")
+    out = subprocess.run(gaps_argv(files), capture_output=True, text=True, env=env)
+    lines = out.stdout.splitlines()
+    assert max(wcwidth.wcswidth(line) for line in lines) <= 120
+    assert "─" * 120 in lines  # the rule under the column headers spans the width asked for

@@ -88,3 +88,34 @@ def test_undecodable_document(tmp_path, content):
     (tmp_path / "b.bin").write_bytes(content)
     result = run_cli("a.tl.txt", "b.bin", "--out", tmp_path / "out", cwd=tmp_path)
     assert_clean_failure(result, tmp_path / "out", "b.bin")
+
+
+def test_diff_all_shows_every_pair_at_one_width(small_corpus):
+    import wcwidth
+
+    root, _ = small_corpus
+    out = root / "diff-out"
+    result = run_cli("lenin.tl.wiki.txt", "lenin.ne.wiki.txt", "lenin-and-stalin.en.web.txt",
+                     "--out", out, "--diff", "all", cwd=root, env_extra={"COLUMNS": "120"})
+    assert result.returncode == 0, result.stderr
+    for k, name in enumerate(["lenin.tl-ne", "lenin+lenin-and-stalin.tl-en",
+                              "lenin+lenin-and-stalin.ne-en"], 1):
+        assert f"pair {k} of 3: {name}" in result.stdout
+    assert result.stdout.count("Summary by section") == 3
+    lines = result.stdout.splitlines()
+    assert max(wcwidth.wcswidth(line) for line in lines) <= 120
+    # the summary table and each diff are laid out at the same width
+    assert sum(wcwidth.wcswidth(line) == 120 for line in lines if line[:1] in "┏└━─") >= 4
+    one = run_cli("lenin.tl.wiki.txt", "lenin.ne.wiki.txt", "lenin-and-stalin.en.web.txt",
+                  "--out", out, "--diff", "ne-en", cwd=root)
+    assert "pair 3 of 3: lenin+lenin-and-stalin.ne-en" in one.stdout and "pair 1 of" not in one.stdout
+
+
+def test_unknown_diff_pair_is_refused_before_any_work(tmp_path):
+    (tmp_path / "a.tl.txt").write_text(corpus_slice("lenin.tl.wiki.txt", 2), encoding="utf-8")
+    (tmp_path / "b.ne.txt").write_text(corpus_slice("lenin.ne.wiki.txt", 2), encoding="utf-8")
+    result = run_cli("a.tl.txt", "b.ne.txt", "--out", tmp_path / "out", "--diff", "tl-en", cwd=tmp_path)
+    assert result.returncode == 3
+    assert "--diff 'tl-en' names no pair of this run" in result.stderr and "1 a+b.tl-ne" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -138,7 +138,7 @@ def handler(args: argparse.Namespace) -> int:
     n = result.embedded.embedded_texts
     warm = "warm run: every sentence came from the cache" if n == 0 else f"embedded {n} new sentences"
     err.print(f"{warm}; {len(documents)} documents, {len(result.pairs)} pairs in {elapsed:.1f} s; "
-              f"wrote {inert(args.out)}{os.sep}", soft_wrap=True, markup=False)
+              f"wrote {inert(args.out)}{os.sep}", markup=False)  # wrapped by rich: no line past the terminal
     _show_gaps(result, shown, args.collapse, out)
     return 0
 
