@@ -74,6 +74,7 @@ details.fold[open] > .inner { display: grid; grid-template-columns: 3.2rem repea
   .diff, details.fold[open] > .inner { grid-template-columns: 3rem minmax(0, 1fr); }
   .row > div, .head > div { grid-column: 2; }
   .row > .mark, .head > .mark { grid-column: 1; }
+  .row > div:empty { display: none; }
 }
 @media print {
   body { font-size: 10pt; max-width: none; padding: 0; }
