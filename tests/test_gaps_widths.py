@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import time
 import unicodedata
 
 import pytest
 import wcwidth
+from needs import need_tmux
 
 from aligner.cli._cells import cell_width, clip, pad, wrap
 from aligner.cli.gaps import format_report
@@ -156,9 +156,9 @@ def _tmux_cursor_after(text, tmp_path):
         subprocess.run([*base, "kill-server"], capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_no_terminal_draws_a_sample_wider_than_we_measure(script, tmp_path):
+    need_tmux()
     _, text = SCRIPTS[script]
     drawn = _tmux_cursor_after(text, tmp_path)
     assert drawn > 0
