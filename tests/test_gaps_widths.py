@@ -17,12 +17,12 @@ import unicodedata
 
 import pytest
 import wcwidth
-from needs import need_tmux
 
 from aligner.cli._cells import cell_width, clip, pad, wrap
 from aligner.cli.gaps import format_report
 from aligner.gaps import build_report
 from aligner.types import Alignment, Bead, Document, Sentence
+from needs import need_tmux
 
 VIRAMAS = {"\u094d", "\u09cd", "\u0e3a"}
 JOINERS = {"\u200c", "\u200d"}
