@@ -129,6 +129,27 @@ def test_other_errors_still_surface(monkeypatch, text_file):
         main(["segment", str(text_file)])
 
 
+def _wait_until_sigint_is_caught(proc: subprocess.Popen, limit: float = 60.0) -> bool:
+    """Wait until the child's interpreter catches SIGINT (Linux SigCgt), so the delays count from there.
+
+    Before that no program can answer Ctrl-C (the kernel's default action ends it);
+    on a loaded machine that window lasted past 0.5 s and made the test flaky.
+    """
+    import time
+
+    status = Path(f"/proc/{proc.pid}/status")
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            return False
+        if int(fields.get("SigCgt", "0"), 16) & (1 << (signal.SIGINT - 1)):
+            return True
+        time.sleep(0.005)
+    return False
+
+
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
 def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay, tmp_path, embed_cache_dir):
     """A real SIGINT into a real run, during start-up, reading or embedding."""
@@ -138,11 +159,13 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay, tmp_path, emb
     env = {**os.environ, "ALIGNER_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    catching = _wait_until_sigint_is_caught(proc)
     try:
         proc.communicate(timeout=delay)
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
+    assert catching, "the interpreter never installed its SIGINT handler"
     assert "Traceback" not in err
     assert proc.returncode == 130, err
     assert err.rstrip().endswith("aligner: interrupted")
