@@ -140,6 +140,15 @@ def _pair_report(documents: Sequence[Document], r: PairResult, file: str, writte
     return entry
 
 
+def _embedding_report(embedded, documents, clauses) -> dict:
+    """Every second spent in the encoder: the documents, then the clauses the aligner asked for."""
+    total = documents + clauses
+    return {"texts_embedded": embedded.embedded_texts,  # document sentences that missed the cache
+            **total.as_report(),
+            "documents": documents.as_report(), "clauses": clauses.as_report(),
+            "documents_wall_seconds": round(embedded.seconds, 3)}  # with cache lookups
+
+
 def _review_counts(resolved: Resolved | None) -> dict:
     links = resolved.links if resolved else ()
     counts = {status: sum(1 for ln in links if ln.status == status) for status in STATUSES}
@@ -158,7 +167,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     review) are read: confirmed and related links stay fixed and only the rest
     is re-aligned. The run never writes review.json; it is the reviewer's.
     """
-    from aligner.embed import get_encoder
+    from aligner.embed import MeteredEncoder, get_encoder
     from aligner.review import export, rundata
     from aligner.review import state as review_state
     from aligner.review.realign import without
@@ -172,11 +181,13 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     indexes = [review_state.SentenceIndex(d) for d in documents]
     resolved = {(i, j): review_state.resolve(state.pair(documents[i].name, documents[j].name), indexes[i],
                                              indexes[j]) for i, j in pairs}
-    enc = encoder if encoder is not None else get_encoder()
+    enc = MeteredEncoder(encoder if encoder is not None else get_encoder())
     pinned = "SOURCE_DATE_EPOCH" in os.environ
     embedded = embed_documents(documents, enc, progress=progress)
+    after_documents = enc.meter
     results = align_documents(documents, embedded, pairs, encoder=enc, mode=options.mode,
                               progress=progress, reviewed={k: v.links for k, v in resolved.items()})
+    clauses = enc.meter - after_documents
     # Related links are no translations: keep them out of every TM, the three-language one included.
     found = triangles(documents, [PairResult(r.src, r.tgt, without(r.alignment, resolved[(r.src, r.tgt)].links),
                                              r.seconds) for r in results])
@@ -212,8 +223,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
                            "sentences": len(d.sentences)} for d in documents],
             "pairs": pair_entries,
             "multilingual": multi_entries,
-            "embedding": None if pinned else {"texts_embedded": embedded.embedded_texts,
-                                              "seconds": round(embedded.seconds, 3)},
+            "embedding": None if pinned else _embedding_report(embedded, after_documents, clauses),
         }
         with out.open("report.json") as f:
             f.write((dumps(report, indent=2, sort_keys=False) + "\n").encode("utf-8"))

@@ -190,3 +190,40 @@ def test_three_translations_give_a_three_language_tu_per_sentence(flores_job):
     for tu, t in zip(multi, triples):
         assert tu.text("en") == " ".join(docs[2].sentences[i].text for i in t.members[2])
         assert tu.text("ne") == " ".join(docs[1].sentences[i].text for i in t.members[1])
+
+
+class CountingEncoder:
+    """Passes through to the real encoder and remembers every text the model was asked for."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dim, self.identity = inner, inner.name, inner.dim, inner.identity
+        self.texts: list[str] = []
+
+    def encode(self, texts):
+        self.texts.extend(texts)
+        return self.inner.encode(texts)
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
+
+
+def test_report_counts_every_text_the_model_embedded_including_clauses(small_corpus, tmp_path, monkeypatch):
+    from aligner.embed import get_encoder
+
+    root, docs = small_corpus
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cold-cache"))  # cold: everything is a miss
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    enc = CountingEncoder(get_encoder())
+    result = run_job(docs, tmp_path / "out", encoder=enc, options=JobOptions())
+    emb = result.report["embedding"]
+    unique_sentences = {t for d in docs for t in d.texts}
+    assert emb["documents"]["texts"] == emb["texts_embedded"] > 0
+    assert emb["clauses"]["texts"] > 0, "this slice must make the aligner embed clauses"
+    assert emb["documents"]["texts"] + emb["clauses"]["texts"] == emb["texts"] == len(enc.texts)
+    assert set(enc.texts[: emb["documents"]["texts"]]) <= unique_sentences
+    tokens = sum(min(enc.count_tokens(t), enc.inner.max_input_tokens) for t in enc.texts)
+    assert emb["tokens"] == emb["documents"]["tokens"] + emb["clauses"]["tokens"] == tokens
+    assert emb["seconds"] == pytest.approx(emb["documents"]["seconds"] + emb["clauses"]["seconds"], abs=2e-3)
+    assert emb["seconds"] > 0  # rates are rounded to 0.1
+    assert emb["sentences_per_second"] == pytest.approx(emb["texts"] / emb["seconds"], abs=0.06)
+    assert emb["tokens_per_second"] == pytest.approx(emb["tokens"] / emb["seconds"], abs=0.06)
