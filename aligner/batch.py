@@ -19,7 +19,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -227,10 +226,11 @@ def run_group(task: GroupTask) -> GroupResult:
 
     try:
         _apply_epoch(task.source_date_epoch)
-        _clear_scratch(Path(task.out_root), group.name)
         docs = [read_document(d.file, lang=d.lang, kind=d.kind, name=Path(d.file).stem) for d in group.documents]
         enc = get_encoder(task.encoder or DEFAULT_ENCODER, threads=task.threads)
-        result = run_job(docs, Path(task.out_root) / group.name, encoder=enc, options=task.options)
+        # run_job finishes or undoes what a killed run of this group left in its folder
+        result = run_job(docs, Path(task.out_root) / group.name, encoder=enc, options=task.options,
+                         inputs=[d.file for d in group.documents])
     except AlignerError as exc:
         return failed(str(exc))
     except Exception as exc:  # a bug in one group must not stop the batch
@@ -249,22 +249,6 @@ def run_group(task: GroupTask) -> GroupResult:
         seconds=time.perf_counter() - t0,
         peak_rss_mb=_peak_rss_mb(),
     )
-
-
-def _clear_scratch(out_root: Path, name: str) -> None:
-    """Remove scratch folders a killed run of this group left beside its output.
-
-    Only this group's task writes ``.<name>.*`` entries, so no other worker is affected.
-    """
-    if not out_root.is_dir():
-        return
-    for p in out_root.glob(f".{glob_escape(name)}.*"):
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 # ---------------------------------------------------------------- the ledger
