@@ -30,7 +30,7 @@ import numpy as np
 
 from aligner.errors import InputError
 
-__all__ = ["APPLICATION_ID", "CacheInfo", "EmbeddingCache", "EncoderEntry", "SCHEMA_VERSION", "VerifyReport",
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "CacheInfo", "EmbeddingCache", "EncoderEntry", "VerifyReport",
            "default_cache_path"]
 
 _log = logging.getLogger(__name__)
