@@ -300,7 +300,7 @@ class Drill:
                 pass
             filler_size = filler.stat().st_size
             prev = self.outputs(out)
-            error = None
+            error: Exception | None = None
             try:
                 self.run_inprocess(self.new_args, out, cache)
             except OSError as exc:
@@ -428,7 +428,7 @@ def main() -> None:
         drill = Drill(Path(tmp), args.seed)
         print(f"cold subprocess run: {drill.cold_seconds:.1f} s (kill moments drawn from 0..{drill.cold_seconds * 1.05:.1f} s)",
               flush=True)
-        rows = []
+        rows: list[tuple[str, int, int, float, list[str]]] = []
         try:
             for name in args.only.split(","):
                 run_scenario(drill, name, args.tries, rows)
@@ -440,9 +440,10 @@ def main() -> None:
         print(f"{name:<14} {tries:>6} {failures:>9} {seconds:>8.0f}")
 
 
-def run_scenario(drill: Drill, name: str, tries: int, rows: list) -> None:
+def run_scenario(drill: Drill, name: str, tries: int, rows: list[tuple[str, int, int, float, list[str]]]) -> None:
     fn = getattr(drill, name.replace("-", "_"))
-    failures, reasons, done = 0, [], 0
+    failures, done = 0, 0
+    reasons: list[str] = []
     t0 = time.perf_counter()
     try:
         for k in range(tries):
