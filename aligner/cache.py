@@ -103,6 +103,11 @@ def _not_ours(path: Path, why: str) -> InputError:
                       "Pass --cache a new file name (or remove the file if it is a damaged cache)")
 
 
+def _lenient_text(raw: bytes) -> str:
+    """Damaged bytes in a text column decode to a name nothing matches, never to a UnicodeDecodeError."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
 def _identify(path: Path, timeout_s: float) -> str:
     """"new", "ours", "legacy" or "damaged" (ours, unreadable); refuses anything else."""
     try:
@@ -117,6 +122,7 @@ def _identify(path: Path, timeout_s: float) -> str:
     try:
         # immutable: read the main file only, so nothing (no -wal, no -shm) appears beside a file not ours
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=timeout_s)
+        conn.text_factory = _lenient_text
         try:
             app = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -125,7 +131,7 @@ def _identify(path: Path, timeout_s: float) -> str:
                       if tables == _LEGACY_TABLES else None)
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema's message may not be UTF-8
         if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
             raise  # in use: the caller embeds without the cache this time
         if head[68:72] == APPLICATION_ID.to_bytes(4, "big"):
@@ -227,7 +233,7 @@ class EmbeddingCache:
                 self._rebuild(exc)
             else:  # a miss this time; the next call tries again
                 _log.warning("embedding cache %s is busy (%s); embedding without it for now", self.path, exc)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             self._rebuild(exc)
         except OSError as exc:
             self.disabled_reason = f"cannot create cache at {self.path}: {exc}"
@@ -240,6 +246,7 @@ class EmbeddingCache:
         conn = sqlite3.connect(
             str(self.path), timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
         )
+        conn.text_factory = _lenient_text
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
             if kind in ("new", "legacy"):

@@ -217,3 +217,22 @@ def test_a_full_disk_is_a_miss_never_a_rebuild(tmp_path, monkeypatch):
     with EmbeddingCache(path) as c:  # the disk has room again: every vector is still there
         embed(TEXTS, enc, cache=c)
     assert enc.encoded == []
+
+
+@pytest.mark.parametrize("name", [b"encoders", b"vectors"])
+def test_invalid_utf8_in_the_schema_is_damage_not_a_traceback(tmp_path, name):
+    """The fault drill hit this: bytes that aren't UTF-8 in a table name raised UnicodeDecodeError."""
+    path = tmp_path / "c.sqlite"
+    enc = HashEncoder()
+    with EmbeddingCache(path) as c:
+        good = embed(TEXTS, enc, cache=c)
+    raw = bytearray(path.read_bytes())
+    at = raw.index(name, 100)  # the first copy after the header is the schema record's name
+    raw[at : at + 2] = b"\xc2\x28"  # an invalid UTF-8 sequence, same length
+    path.write_bytes(bytes(raw))
+    with EmbeddingCache(path) as c:
+        again = embed(TEXTS, HashEncoder(), cache=c)
+        assert c.rebuilt == 1
+        report = c.verify()
+    assert np.array_equal(again, good)
+    assert (report.rows, report.damaged, report.file_error) == (len(TEXTS), 0, "")  # rebuilt, whole
