@@ -46,3 +46,16 @@ def small_corpus(tmp_path_factory, embed_cache_dir):
             read_document(root / "lenin.ne.wiki.txt", lang="ne", kind="wiki"),
             read_document(root / "lenin-and-stalin.en.web.txt", lang="en", kind="text")]
     return root, docs
+
+
+@pytest.fixture
+def no_slow_work(monkeypatch):
+    """Fail the test if a command gets as far as loading an encoder or merging: checks come first."""
+    import aligner.cli.tmx
+    import aligner.embed
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("bad options and output places must be refused before any slow work")
+
+    monkeypatch.setattr(aligner.embed, "get_encoder", refuse)
+    monkeypatch.setattr(aligner.cli.tmx, "merge_tmx", refuse)

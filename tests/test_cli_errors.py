@@ -22,16 +22,6 @@ UNWRITABLE = [Path("/proc"), Path("/sys")]
 
 
 @pytest.fixture
-def no_slow_work(monkeypatch):
-    """Fail the test if a command gets as far as loading an encoder or merging."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("the output place must be checked before the slow work")
-
-    monkeypatch.setattr(aligner.embed, "get_encoder", refuse)
-    monkeypatch.setattr(aligner.cli.tmx, "merge_tmx", refuse)
-
-
-@pytest.fixture
 def text_file(tmp_path):
     f = tmp_path / "a.en.txt"
     f.write_text("The cat sleeps on the mat.\nIt rained all day in Manila.\n", encoding="utf-8")
