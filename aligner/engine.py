@@ -258,18 +258,25 @@ def _build_and_probe(cc: str, config: EngineConfig, src: Path, build: Path) -> d
 
 
 def _probe_in_child(lib: str) -> dict:
-    """Run the probe in a fresh process: a library that crashes (SIGILL, SIGSEGV) costs only it."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    """Run the probe in a fresh process: a library that crashes (SIGILL, SIGSEGV) costs only it.
 
+    A plain child that exits when its probe is done, not a process pool: a pool's
+    worker outlived a SIGKILLed run forever, waiting for work (the fault drill hung on it).
+    """
+    code = "import json, sys; from aligner.engine import probe_engines; print(json.dumps(probe_engines(sys.argv[1])))"
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            return pool.submit(probe_engines, lib).result(timeout=600)
-    except BrokenProcessPool:
-        return {"error": "the library crashed the probe process"}
-    except Exception as exc:  # a timeout, a load error: the wheel it is
-        return {"error": f"{type(exc).__name__}: {exc}"}
+        out = subprocess.run([sys.executable, "-c", code, lib], capture_output=True, text=True, timeout=600,
+                             stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return {"error": "the probe took over 600 s"}
+    if out.returncode < 0:
+        return {"error": f"the library crashed the probe process (signal {-out.returncode})"}
+    try:
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        tail = " ".join(out.stderr.strip().splitlines()[-2:])[:300]
+        return {"error": f"the probe exited {out.returncode}: {tail}"}
+    return result if isinstance(result, dict) else {"error": "the probe printed no record"}
 
 
 def probe_engines(lib: str, texts: Sequence[str] = PROBE) -> dict:
