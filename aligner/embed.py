@@ -291,8 +291,9 @@ class Meter:
         return Meter(self.texts - other.texts, self.tokens - other.tokens, self.seconds - other.seconds)
 
     def as_report(self) -> dict:
-        s = self.seconds
-        return {"texts": self.texts, "tokens": self.tokens, "seconds": round(s, 3),
+        # Rates come from the seconds as printed, so a reader can check them from the report.
+        s = round(self.seconds, 3)
+        return {"texts": self.texts, "tokens": self.tokens, "seconds": s,
                 "sentences_per_second": round(self.texts / s, 1) if s > 0 else None,
                 "tokens_per_second": round(self.tokens / s, 1) if s > 0 else None}
 
