@@ -227,3 +227,49 @@ def test_shared_facts_lift_a_pair_only_in_loosely_related_documents() -> None:
             assert cand.facts[p] == 2 and cand.conf[p] > cand.vector_conf[p] + 0.2
         else:
             assert cand.conf[p] == cand.vector_conf[p]
+
+
+def test_clauses_are_embedded_only_where_they_can_change_what_is_kept(monkeypatch) -> None:
+    """In loosely related documents only corroborated pairs are kept, so only their clauses and
+    those of rivals for their sentences are worth embedding; the kept pairs stay the same."""
+    from aligner.align import evidence as ev
+    from aligner.align.config import ALL_SIGNALS, EvidenceConfig
+
+    st_, tt_, sv, tv = _facts_docs(0)
+    rng = np.random.default_rng(3)
+    noise = 0.004 * np.asarray(rng.normal(size=(2, *sv.shape)))
+    sv, tv = _unit(sv + noise[0]), _unit(tv + noise[1])
+    st_ = [f"{t}, at isang mahabang sugnay na tungkol sa iba pang bagay {i}" for i, t in enumerate(st_)]
+    tt_ = [f"{t}, and a long clause about some other matter {j}" for j, t in enumerate(tt_)]
+    table = {c: _unit(np.asarray(rng.normal(size=sv.shape[1]))) for t in st_ + tt_ for c in ev.clauses(t, EvidenceConfig())}
+    table[ev.clauses(st_[30])[0]] = tv[33]  # the shared clause
+
+    def run() -> tuple[list[tuple[tuple[int, ...], tuple[int, ...]]], list[str]]:
+        asked: list[str] = []
+
+        def embed(texts: list[str]) -> np.ndarray:
+            asked.extend(texts)
+            return np.stack([table[t] for t in texts])
+
+        beads = align_comparable(st_, tt_, sv, tv, embed=embed, src_lang="tl", tgt_lang="en")
+        return [(b.src, b.tgt) for b in beads if not b.is_gap], asked
+
+    kept, asked = run()
+    cand, _, _ = mine(sv, tv, src_texts=st_, tgt_texts=tt_, signals=ALL_SIGNALS, src_lang="tl", tgt_lang="en")
+    rivals = {int(i) for i, j in zip(cand.i, cand.j) if j == 33} | {30}
+    rivals_t = {int(j) for i, j in zip(cand.i, cand.j) if i == 30} | {33}
+    allowed = {c for i in rivals for c in ev.clauses(st_[i])} | {c for j in rivals_t for c in ev.clauses(tt_[j])}
+    assert asked and set(asked) <= allowed
+    assert kept == [((30,), (33,))]
+    monkeypatch.setattr(ev, "clause_can_matter", lambda ci, cj, keepable, n, m: np.ones(len(ci), dtype=bool))
+    every_kept, every_asked = run()
+    assert every_kept == kept
+    assert len(set(every_asked)) > 3 * len(set(asked))  # the work saved
+
+
+def test_a_clause_can_matter_for_a_keepable_pair_and_its_rivals_only() -> None:
+    from aligner.align import evidence as ev
+
+    ci, cj = np.array([0, 0, 1, 2, 3]), np.array([0, 1, 0, 2, 3])
+    keepable = np.array([True, False, False, False, False])
+    assert ev.clause_can_matter(ci, cj, keepable, 4, 4).tolist() == [True, True, True, False, False]

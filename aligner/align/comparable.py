@@ -132,6 +132,9 @@ def mine(
             pos = np.arange(len(ci))
             guess = (_argbest(ci, margin, n)[ci] == pos) | (_argbest(cj, margin, m)[cj] == pos)
             todo = live[(confidence(margin[live], cos[live], calibration=fit) < cc.anchor_conf) & guess[live]]
+            if cc.corroborate_loose:
+                could = ev.corroborated(nums + nams, vector_conf, cc.corroborated_vector_conf)
+                todo = todo[ev.clause_can_matter(ci, cj, could, n, m)[todo]]
             if len(todo):
                 cm, _ = ev.clause_margin(src_texts, tgt_texts, src_vecs, tgt_vecs, fwd.mean, bwd.mean,
                                          ci[todo], cj[todo], embed, lambda a, b: knn(a, b, config).mean, ec)
@@ -410,8 +413,7 @@ def _corroborated(cand: Candidates, beads: list[Bead], cc: ComparableConfig) -> 
         p = at.get((b.src[0], b.tgt[0])) if len(b.src) == 1 == len(b.tgt) else None
         if p is None:
             continue
-        f, v = float(cand.facts[p]), float(cand.vector_conf[p])
-        if f >= 2 or (f >= 1 and v >= cc.corroborated_vector_conf):
+        if ev.corroborated(cand.facts[p], cand.vector_conf[p], cc.corroborated_vector_conf):
             out.append(b)
     return out
 
