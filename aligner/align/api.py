@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -54,13 +55,28 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
     else:
         pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
         names = config.mode_choice.modes if mode == "auto" else (mode,)
-        runs = {}
-        for name in names:
-            res = get_mode(name, config).align(pair)
-            runs[name] = (calibrate_beads(name, res.beads, res.evidence, n, m, config.calibration,
-                                          res.info.get("anchors", 0), config.parallel.score.margin_k), res.info)
+        # Auto mode first runs parallel without embedding its merged beads: they only
+        # matter if parallel can still be chosen (see ModeChoiceConfig.refine_lead).
+        deferred = mode == "auto" and "parallel" in names and len(names) > 1 and config.parallel.refine
+        cheap = replace(config, parallel=replace(config.parallel, refine=False)) if deferred else config
+
+        def run(name: str, cfg: AlignConfig) -> tuple[list[Bead], dict]:
+            res = get_mode(name, cfg).align(pair)
+            return (calibrate_beads(name, res.beads, res.evidence, n, m, cfg.calibration,
+                                    res.info.get("anchors", 0), cfg.parallel.score.margin_k), res.info)
+
+        runs = {name: run(name, cheap if name == "parallel" else config) for name in names}
+        note = ""
+        if deferred:
+            ahead = max(expected_correct(v[0]) for k, v in runs.items() if k != "parallel")
+            if ahead - expected_correct(runs["parallel"][0]) > config.mode_choice.refine_lead * (n + m):
+                note = "; parallel's merged beads left unembedded: it trails by more than " \
+                       f"{config.mode_choice.refine_lead:g} per sentence"
+            else:
+                runs["parallel"] = run("parallel", config)
         if mode == "auto":
             used, reason = choose_mode({k: v[0] for k, v in runs.items()}, n + m, config.mode_choice)
+            reason += note
             info["expected_correct"] = {k: round(expected_correct(v[0]), 2) for k, v in runs.items()}
         else:
             used, reason = mode, f"{mode}: chosen by the caller"

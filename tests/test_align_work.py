@@ -1,0 +1,72 @@
+"""The aligner embeds beyond the documents only what can change its answer (issue 14)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.align import align
+
+DIM = 48
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+class _Recording:
+    """An encoder callback that answers from a table and records every text asked."""
+
+    def __init__(self, table: dict[str, np.ndarray], rng: np.random.Generator):
+        self.table, self.rng, self.asked = table, rng, []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.asked.extend(texts)
+        for t in texts:
+            if t not in self.table:
+                self.table[t] = _unit(np.asarray(self.rng.normal(size=DIM)))
+        return np.stack([self.table[t] for t in texts])
+
+
+def _docs(related: bool) -> tuple[list[str], list[str], dict[str, np.ndarray]]:
+    """Two 30-sentence documents on one topic: translations (every third target sentence a
+    merge of two source sentences), or unrelated sentences."""
+    rng = np.random.default_rng(5)
+    topic = _unit(np.asarray(rng.normal(size=DIM)))
+    src_v = _unit(0.7 * topic + 0.7 * _unit(np.asarray(rng.normal(size=(30, DIM)))))
+    src = [f"pangungusap bilang {i} tungkol sa paksa" for i in range(30)]
+    table = dict(zip(src, src_v))
+    if related:
+        tgt, k = [], 0
+        while k < 30:
+            size = 2 if k % 3 == 0 and k + 1 < 30 else 1
+            text = f"sentence number {k} about the topic" + (" and the next one" if size == 2 else "")
+            table[text] = _unit(src_v[k:k + size].sum(axis=0) + 0.05 * np.asarray(rng.normal(size=DIM)))
+            table[" ".join(src[k:k + size])] = table[text]
+            tgt.append(text)
+            k += size
+    else:
+        tgt = [f"an unrelated sentence {j} on the topic" for j in range(30)]
+        table.update(zip(tgt, _unit(0.7 * topic + 0.7 * _unit(np.asarray(rng.normal(size=(30, DIM)))))))
+    return src, tgt, table
+
+
+def _merged_asked(mode: str, related: bool) -> tuple[int, str]:
+    src, tgt, table = _docs(related)
+    rec = _Recording(table, np.random.default_rng(9))
+    sv, tv = rec(src), rec(tgt)
+    rec.asked.clear()
+    out = align(src, tgt, embed=rec, src_vecs=sv, tgt_vecs=tv, mode=mode, src_lang="tl", tgt_lang="en")
+    return len([t for t in rec.asked if t not in set(src) | set(tgt)]), out.mode
+
+
+def test_auto_embeds_no_merged_bead_of_a_parallel_run_that_cannot_be_chosen() -> None:
+    forced, _ = _merged_asked("parallel", related=False)
+    auto, used = _merged_asked("auto", related=False)
+    assert forced > 0  # forced parallel merges on-topic sentences and embeds them
+    assert used == "comparable" and auto == 0
+
+
+def test_auto_still_embeds_merged_beads_when_parallel_can_win() -> None:
+    forced, _ = _merged_asked("parallel", related=True)
+    auto, used = _merged_asked("auto", related=True)
+    assert used == "parallel" and forced > 0 and auto == forced
