@@ -5,8 +5,9 @@ scored against the hand-checked gold in ``scripts/data/corpus_gold.json``
 (see ``scripts/data/README.md`` for how it was made): a kept pair is
 *right* if the gold calls it equivalent, *related* if the gold calls it
 related (same event, different proposition: still wrong for a TMX), else
-*wrong*. Recall is over a maximum one-to-one matching of the gold pairs,
-since a 1-1 aligner can keep at most that many. The PDF book has no gold:
+*wrong*. Recall R is over a maximum one-to-one matching of the gold pairs,
+since a 1-1 aligner can keep at most that many; Rp is over all gold pairs
+(a sentence whose fact the other version states twice has two). The PDF book has no gold:
 its kept pairs are printed to be read.
 
     python scripts/eval_corpus_pairs.py             # ablation + kept pairs with all signals
@@ -115,7 +116,7 @@ def main() -> int:
     docs = load()
     gold = gold_sets(docs)
     print("Ablation: kept pairs against the hand-checked gold (right = equivalent)")
-    print(f"{'signals':18} " + "  ".join(f"{a}-{b:3} kept right rel wrong   P     R " for a, b in GOLD_PAIRS))
+    print(f"{'signals':18} " + "  ".join(f"{a}-{b:3} kept right rel wrong   P     R    Rp " for a, b in GOLD_PAIRS))
     for name, sig in VARIANTS:
         cells = []
         for a, b in GOLD_PAIRS:
@@ -126,7 +127,8 @@ def main() -> int:
             wrong = len(got) - right - rel
             p = right / len(got) if got else 1.0
             r = right / max(max_matching(g["equivalent"]), 1)
-            cells.append(f"{'':7}{len(got):4d} {right:5d} {rel:3d} {wrong:5d} {p:5.2f} {r:5.2f}")
+            rp = right / max(len(g["equivalent"]), 1)
+            cells.append(f"{'':7}{len(got):4d} {right:5d} {rel:3d} {wrong:5d} {p:5.2f} {r:5.2f} {rp:5.2f}")
         print(f"{name:18} " + "  ".join(cells))
     print("\nGuards: kept / right / related / wrong per document pair (PDF: kept only)")
     no_length = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, length_z=1e9))

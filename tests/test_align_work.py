@@ -17,7 +17,8 @@ class _Recording:
     """An encoder callback that answers from a table and records every text asked."""
 
     def __init__(self, table: dict[str, np.ndarray], rng: np.random.Generator):
-        self.table, self.rng, self.asked = table, rng, []
+        self.table, self.rng = table, rng
+        self.asked: list[str] = []
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         self.asked.extend(texts)
