@@ -29,11 +29,25 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
           mode: str = "auto", src_lang: str | None = None, tgt_lang: str | None = None,
           config: AlignConfig = DEFAULT_CONFIG) -> Alignment:
     """Align two sentence lists; every sentence ends up in exactly one bead, in source order."""
-    if mode != "auto" and mode not in MODES:
-        raise ConfigError(f"unknown mode {mode!r}; use auto, {', '.join(sorted(MODES))}")
+    return align_each(src, tgt, embed=embed, src_vecs=src_vecs, tgt_vecs=tgt_vecs, modes=(mode,),
+                      src_lang=src_lang, tgt_lang=tgt_lang, config=config)[mode]
+
+
+def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]], np.ndarray],
+               src_vecs: np.ndarray | None = None, tgt_vecs: np.ndarray | None = None,
+               modes: Sequence[str] = ("auto",), src_lang: str | None = None, tgt_lang: str | None = None,
+               config: AlignConfig = DEFAULT_CONFIG) -> dict[str, Alignment]:
+    """The alignment in each of ``modes`` (``auto`` included), every mode run once.
+
+    ``align(mode=x)`` is ``align_each(modes=(x,))[x]``; asking for ``auto`` and
+    the forced modes together (the grid evaluation) costs one run of each mode.
+    An alignment's ``timings["align"]`` counts the modes it needed.
+    """
+    for mode in modes:
+        if mode != "auto" and mode not in MODES:
+            raise ConfigError(f"unknown mode {mode!r}; use auto, {', '.join(sorted(MODES))}")
     src, tgt = list(src), list(tgt)
     n, m = len(src), len(tgt)
-    timings: dict[str, float] = {}
     tokens = 0
     t0 = time.perf_counter()
     if src_vecs is None:
@@ -42,53 +56,72 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
     if tgt_vecs is None:
         tgt_vecs = _embed(embed, tgt, "target")
         tokens += count_tokens(tgt)
-    timings["embed"] = time.perf_counter() - t0
+    embed_s = time.perf_counter() - t0
     src_vecs = _check(src_vecs, n, "source")
     tgt_vecs = _check(tgt_vecs, m, "target")
     t1 = time.perf_counter()
     smean, tmean = side_means(src_vecs, tgt_vecs, config.parallel.score.min_rows_for_mean)
-    info: dict = {"config": config.digest()}
     counted = _CountingEmbed(embed)
+    setup_s = time.perf_counter() - t1
+    out: dict[str, Alignment] = {}
     if n == 0 or m == 0:
-        used, reason = ("parallel" if mode == "auto" else mode), "one side is empty: everything is a gap"
-        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-    else:
-        pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
-        names = config.mode_choice.modes if mode == "auto" else (mode,)
-        # Auto mode first runs parallel without embedding its merged beads: they only
-        # matter if parallel can still be chosen (see ModeChoiceConfig.refine_lead).
-        deferred = mode == "auto" and "parallel" in names and len(names) > 1 and config.parallel.refine
-        cheap = replace(config, parallel=replace(config.parallel, refine=False)) if deferred else config
+        beads = tuple([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)])
+        for mode in modes:
+            info = {"config": config.digest(), "mode_reason": "one side is empty: everything is a gap",
+                    "timings": {"embed": embed_s, "align": setup_s}, "tokens_embedded": tokens,
+                    "tokens_text": count_tokens(src) + count_tokens(tgt)}
+            out[mode] = Alignment(beads, n, m, "parallel" if mode == "auto" else mode, info)
+        return out
+    pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
+    runs: dict[str, tuple[list[Bead], dict]] = {}
+    secs: dict[str, tuple[float, float]] = {}  # run: (align seconds, embed seconds)
 
-        def run(name: str, cfg: AlignConfig) -> tuple[list[Bead], dict]:
+    def run(name: str, key: str, cfg: AlignConfig) -> tuple[list[Bead], dict]:
+        if key not in runs:
+            t, e = time.perf_counter(), counted.seconds
             res = get_mode(name, cfg).align(pair)
-            return (calibrate_beads(name, res.beads, res.evidence, n, m, cfg.calibration,
-                                    res.info.get("anchors", 0), cfg.parallel.score.margin_k), res.info)
+            beads_ = calibrate_beads(name, res.beads, res.evidence, n, m, cfg.calibration,
+                                     res.info.get("anchors", 0), cfg.parallel.score.margin_k)
+            runs[key] = (order_beads(beads_, n, m), res.info)
+            spent = counted.seconds - e
+            secs[key] = (time.perf_counter() - t - spent, spent)
+        return runs[key]
 
-        runs = {name: run(name, cheap if name == "parallel" else config) for name in names}
+    out: dict[str, Alignment] = {}
+    for mode in modes:
+        info: dict = {"config": config.digest()}
         note = ""
-        if deferred:
-            ahead = max(expected_correct(v[0]) for k, v in runs.items() if k != "parallel")
-            if ahead - expected_correct(runs["parallel"][0]) > config.mode_choice.refine_lead * (n + m):
-                note = "; parallel's merged beads left unembedded: it trails by more than " \
-                       f"{config.mode_choice.refine_lead:g} per sentence"
-            else:
-                runs["parallel"] = run("parallel", config)
         if mode == "auto":
-            used, reason = choose_mode({k: v[0] for k, v in runs.items()}, n + m, config.mode_choice)
+            names = config.mode_choice.modes
+            # Auto first runs parallel without embedding its merged beads: they only
+            # matter if parallel can still be chosen (see ModeChoiceConfig.refine_lead).
+            deferred = "parallel" in names and len(names) > 1 and config.parallel.refine
+            cheap = replace(config, parallel=replace(config.parallel, refine=False))
+            got = {k: run(k, k if k != "parallel" or not deferred else "parallel-unrefined",
+                          cheap if k == "parallel" and deferred else config) for k in names}
+            ran = [k if k != "parallel" or not deferred else "parallel-unrefined" for k in names]
+            if deferred:
+                ahead = max(expected_correct(v[0]) for k, v in got.items() if k != "parallel")
+                if ahead - expected_correct(got["parallel"][0]) > config.mode_choice.refine_lead * (n + m):
+                    note = "; parallel's merged beads left unembedded: it trails by more than " \
+                           f"{config.mode_choice.refine_lead:g} per sentence"
+                else:
+                    got["parallel"] = run("parallel", "parallel", config)
+                    ran.append("parallel")
+            used, reason = choose_mode({k: v[0] for k, v in got.items()}, n + m, config.mode_choice)
             reason += note
-            info["expected_correct"] = {k: round(expected_correct(v[0]), 2) for k, v in runs.items()}
+            info["expected_correct"] = {k: round(expected_correct(v[0]), 2) for k, v in got.items()}
+            beads, mode_info = got[used]
         else:
-            used, reason = mode, f"{mode}: chosen by the caller"
-        beads, mode_info = runs[used]
+            ran, used, reason = [mode], mode, f"{mode}: chosen by the caller"
+            beads, mode_info = run(mode, mode, config)
         info.update(mode_info)
-        tokens += counted.tokens
-        beads = order_beads(beads, n, m)
-    timings["align"] = time.perf_counter() - t1 - counted.seconds
-    timings["embed"] += counted.seconds
-    info.update({"mode_reason": reason, "timings": timings, "tokens_embedded": tokens,
-                 "tokens_text": count_tokens(src) + count_tokens(tgt)})
-    return Alignment(tuple(beads), n, m, used, info)
+        timings = {"embed": embed_s + sum(secs[k][1] for k in ran),
+                   "align": setup_s + sum(secs[k][0] for k in ran)}
+        info.update({"mode_reason": reason, "timings": timings, "tokens_embedded": tokens + counted.tokens,
+                     "tokens_text": count_tokens(src) + count_tokens(tgt)})
+        out[mode] = Alignment(tuple(beads), n, m, used, info)
+    return out
 
 
 class _CountingEmbed:
