@@ -27,6 +27,7 @@ import argparse
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grid
 import scenarios
-from aligner.align import DEFAULT_CONFIG, align_each
+from aligner.align import DEFAULT_CONFIG, AlignConfig, align_each
 from aligner.embed import embed, get_encoder
 from aligner.evaluate import Scores, score
 
@@ -131,6 +132,21 @@ def reliability(outcomes: list[tuple[float, bool]], bins: int) -> tuple[list[tup
     return rows, float(ece)
 
 
+def variant(config: AlignConfig, settings: list[str]) -> AlignConfig:
+    """``config`` with each ``section.field=value`` replaced (``dataclasses.replace``), values typed
+    like the field they replace."""
+    for item in settings:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        part = getattr(config, section, None)
+        if part is None or not name or not hasattr(part, name):
+            raise SystemExit(f"--set {item!r}: no field {key!r} in AlignConfig")
+        old = getattr(part, name)
+        new = (value.lower() in ("1", "true", "yes")) if isinstance(old, bool) else type(old)(value)
+        config = replace(config, **{section: replace(part, **{name: new})})
+    return config
+
+
 def marks(cell: grid.Cell, f1: dict[str, float], gap: dict[str, float], default: str) -> str:
     out = []
     if f1[default] < STRICT_BAR:
@@ -156,7 +172,10 @@ def main() -> int:
                     help="merged beads get the normalised sum of their sentences' vectors instead of an "
                          "embedding: alignment time only, for sweeps; not the shipped aligner's figures")
     ap.add_argument("--cells", default=None, help="only these cells, e.g. 'partial/s0.70 t0.50,gaps/u1-4'")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
+                    help="run a variant of the configuration, e.g. --set comparable.keep_conf=0.1 (repeatable)")
     args = ap.parse_args()
+    config = variant(DEFAULT_CONFIG, args.set)
     modes = args.modes.split(",")
     default = "auto" if "auto" in modes else modes[0]
     families = args.family.split(",") if args.family else list(grid.FAMILIES)
@@ -166,7 +185,8 @@ def main() -> int:
 
     for data in datas:
         role = "tuning" if data == "tico" else "test"
-        print(f"\n### {data} ({role})" + (", merged beads as summed vectors" if args.summed_beads else "") + "\n")
+        print(f"\n### {data} ({role})" + (", merged beads as summed vectors" if args.summed_beads else "")
+              + f", config {config.digest()}" + (f" ({', '.join(args.set)})" if args.set else "") + "\n")
         print("| cell | pair | " + " | ".join(f"strict {m}" for m in modes) + " | "
               + " | ".join(f"gap {m}" for m in modes) + f" | {default} chose | marks |")
         print("|---|---|" + "---|" * (2 * len(modes) + 2))
@@ -184,7 +204,7 @@ def main() -> int:
                     docs = grid.build(cell, s, t, data)
                     vecs = embed_docs(docs, encoder)
                     f1, gap, gap_txt, chose = {}, {}, {}, ""
-                    scs, outs_, secs_, used_ = run_cell(docs, vecs, modes, encoder, args.summed_beads)
+                    scs, outs_, secs_, used_ = run_cell(docs, vecs, modes, encoder, args.summed_beads, config)
                     for mode in modes:
                         sc, outs, sec, used = scs[mode], outs_[mode], secs_[mode], used_[mode]
                         f1[mode], gap[mode] = sc.strict.f1, sc.gap.f1

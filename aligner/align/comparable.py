@@ -15,7 +15,7 @@ only the top k per row are kept, never an n x m matrix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
@@ -289,9 +289,12 @@ def _kept_beads(
     tgt_vecs = np.asarray(tgt_vecs, dtype=np.float32)
     cand, fwd, bwd = mine(src_vecs, tgt_vecs, config, src_texts=src_texts, tgt_texts=tgt_texts, signals=signals,
                           embed=embed, src_lang=src_lang, tgt_lang=tgt_lang)
+    cand = _without_outliers(cand, n, m, cc)
     mut = np.flatnonzero(cand.mutual)
     sure = mut[cand.conf[mut] >= anchor]
     anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
+    keep = _shared_keep(len(anchors), n, m, cc)
+    cc = replace(cc, keep_conf=keep)
     used_src = np.zeros(n, dtype=bool)
     used_tgt = np.zeros(m, dtype=bool)
     beads: list[Bead] = []
@@ -341,6 +344,83 @@ def _kept_beads(
     if cand.loose and cc.corroborate_loose:
         beads = _corroborated(cand, beads, cc)
     return cand, beads
+
+
+def _shared_keep(anchors: int, n: int, m: int, cc: ComparableConfig) -> float:
+    """The confidence a pair vouched for by its neighbours needs, given how much the documents share.
+
+    The mined confidence is fitted at one share of sentences with a partner;
+    where anchors say more is shared, a middling pair is more likely right (a
+    prior in odds), and where little is, on-topic neighbours outnumber the
+    missing partners. The anchor share over sqrt(n m) stands in for the
+    share of sentences with a partner; ``keep_share_slope`` 0 turns it off.
+    """
+    if not cc.keep_share_slope:
+        return cc.keep_conf
+    share = min(max(anchors / max(float(np.sqrt(n * m)), 1.0), 0.02), 0.98)
+    ref = cc.keep_share_ref
+    z = _logit(cc.keep_conf) - cc.keep_share_slope * (_logit(share) - _logit(ref))
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
+
+
+def _outlier_anchors(ai: np.ndarray, aj: np.ndarray, max_gap: int, window: int, run: int) -> np.ndarray:
+    """Positions (into ``ai``, sorted) of anchors that break an otherwise parallel stretch.
+
+    Anchors are cut into runs where each next anchor (in source order) follows
+    the previous one closely in the target too. A run of at most ``run``
+    anchors whose two neighbouring runs would join into one parallel stretch
+    without it, while its targets lie more than ``window`` outside that
+    stretch, is a near duplicate found far away (TICO's articles repeat whole
+    passages), not a moved section: a moved section leaves its neighbours'
+    runs apart.
+    """
+    k = ai.size
+    if k < 3:
+        return np.zeros(0, dtype=np.int64)
+
+    def close(a: int, b: int) -> bool:
+        di, dj = int(ai[b] - ai[a]), int(aj[b] - aj[a])
+        return dj > 0 and max(di, dj) - 1 <= max_gap
+
+    starts = [0] + [x for x in range(1, k) if not close(x - 1, x)]
+    bounds = list(zip(starts, starts[1:] + [k]))
+    out: list[int] = []
+    for r in range(1, len(bounds) - 1):
+        lo, hi = bounds[r]
+        if hi - lo > run:
+            continue
+        left, right = bounds[r - 1][1] - 1, bounds[r + 1][0]
+        if not close(left, right):
+            continue
+        j0, j1 = int(aj[left]) - window, int(aj[right]) + window
+        if all(not (j0 <= int(aj[x]) <= j1) for x in range(lo, hi)):
+            out.extend(range(lo, hi))
+    return np.array(out, dtype=np.int64)
+
+
+def _without_outliers(cand: Candidates, n: int, m: int, cc: ComparableConfig) -> Candidates:
+    """Candidates with the outlier anchors (``_outlier_anchors``) struck out and mutual best
+    pairs recomputed, so a sentence whose near duplicate took its partner gets it back."""
+    struck = np.zeros(len(cand.i), dtype=bool)
+    for _ in range(2):
+        sure = np.flatnonzero(cand.mutual & (cand.conf >= cc.anchor_conf))
+        sure = sure[np.lexsort((cand.j[sure], cand.i[sure]))]
+        bad = _outlier_anchors(cand.i[sure], cand.j[sure], cc.max_parallel_gap, cc.neighbour_window,
+                               cc.outlier_run)
+        if not bad.size:
+            break
+        struck[sure[bad]] = True
+        margin = np.where(struck, 0.0, cand.margin)
+        excess = None
+        if cc.length_rank_penalty and cand.length_z is not None:
+            excess = np.maximum(np.abs(cand.length_z) - cc.length_rank_z0, 0.0)
+        mutual = _mutual(cand.i, cand.j, margin, cand.cos, n, m, excess, cc.length_rank_penalty) & ~struck
+        cand = replace(cand, margin=margin, conf=np.where(struck, 0.0, cand.conf), mutual=mutual)
+    return cand
 
 
 @lru_cache(maxsize=8)

@@ -65,9 +65,14 @@ class ComparableConfig:
     k: int = 4  # neighbours of the ratio margin (Artetxe & Schwenk 2019)
     anchor_conf: float = 0.9  # mined pairs this sure anchor the block DP
     keep_conf: float = 0.15  # below this a pair between two agreeing anchors stays unaligned
+    # ... at an anchor share of keep_share_ref; the need moves with the share in log odds (TICO grid)
+    keep_share_slope: float = 2.0
+    keep_share_ref: float = 0.5
     isolated_conf: float = 0.9  # a pair no anchor around it supports must be this sure
     neighbour_window: int = 4  # sentences either way in which a kept pair vouches for a neighbour
     max_parallel_gap: int = 12  # longest stretch between anchors still treated as locally parallel
+    # An anchor run this short that breaks a parallel stretch is a far near-duplicate (TICO grid)
+    outlier_run: int = 2
     merge_slack: float = 0.01  # cosine a many-to-one bead may lose against its best 1-1 part
     merge_length_gain: float = 0.25  # |log length ratio| a merge must improve on its best 1-1 part
     min_sure_share: float = 0.05  # vector-sure share of the smaller side below which documents are loose
