@@ -40,6 +40,8 @@ from aligner.embed import embed, get_encoder
 from aligner.evaluate import Scores, score
 
 STRICT_BAR, GAP_BAR, SMALL_BAR, DEFAULT_SLACK = 0.98, 0.97, 0.97, 0.005
+# cells where both sides are whole translations: their correct pairs should score >= 0.9
+TRUE_TRANSLATIONS = {"partial/s1.00 t1.00", "partial-shuffled/s1.00 t1.00", "small/clean"}
 
 
 def embed_docs(docs: list[scenarios.Scenario], encoder) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -98,11 +100,13 @@ def bead_outcomes(gold, beads) -> list[tuple[float, bool]]:
 
 def run_cell(docs, vecs, modes, encoder, summed: bool = False, config=DEFAULT_CONFIG):
     """Per mode: micro-averaged scores, bead outcomes, align seconds (the aligner's own, embedding
-    excluded) and the modes used. Every mode runs once per document (``align_each``)."""
+    excluded), the modes used and the scores of correct pair beads. Every mode runs once per document
+    (``align_each``)."""
     total: dict[str, Scores] = {}
     outcomes: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     secs: dict[str, float] = defaultdict(float)
     used: dict[str, set[str]] = defaultdict(set)
+    right: dict[str, list[float]] = defaultdict(list)  # scores of the correct pair beads
     for d, (sv, tv) in zip(docs, vecs):
         bead_embed = SummedBeads(d, sv, tv, encoder) if summed else (lambda x: embed(x, encoder))
         each = align_each(d.src, d.tgt, embed=bead_embed, src_vecs=sv, tgt_vecs=tv, modes=modes,
@@ -113,7 +117,9 @@ def run_cell(docs, vecs, modes, encoder, summed: bool = False, config=DEFAULT_CO
             sc = score(d.gold, [(b.src, b.tgt) for b in a.beads], len(d.src), len(d.tgt))
             total[mode] = sc if mode not in total else total[mode] + sc
             outcomes[mode] += bead_outcomes(d.gold, a.beads)
-    return total, outcomes, secs, used
+            gold_pairs = {(tuple(x), tuple(y)) for x, y in d.gold if x and y}
+            right[mode] += [b.score for b in a.beads if not b.is_gap and (b.src, b.tgt) in gold_pairs]
+    return total, outcomes, secs, used, right
 
 
 def reliability(outcomes: list[tuple[float, bool]], bins: int) -> tuple[list[tuple[float, float, int, float, float]], float]:
@@ -192,6 +198,7 @@ def main() -> int:
         print("|---|---|" + "---|" * (2 * len(modes) + 2))
         rel: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
         secs: dict[str, float] = defaultdict(float)
+        true_scores: dict[tuple[str, str], list[float]] = defaultdict(list)
         worst: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(lambda: 1.0))
         failed: dict[str, int] = defaultdict(int)
         n_rows = 0
@@ -204,7 +211,11 @@ def main() -> int:
                     docs = grid.build(cell, s, t, data)
                     vecs = embed_docs(docs, encoder)
                     f1, gap, gap_txt, chose = {}, {}, {}, ""
-                    scs, outs_, secs_, used_ = run_cell(docs, vecs, modes, encoder, args.summed_beads, config)
+                    scs, outs_, secs_, used_, right_ = run_cell(docs, vecs, modes, encoder, args.summed_beads,
+                                                                config)
+                    if cell.label in TRUE_TRANSLATIONS:
+                        for mode in modes:
+                            true_scores[(mode, cell.family)] += right_[mode]
                     for mode in modes:
                         sc, outs, sec, used = scs[mode], outs_[mode], secs_[mode], used_[mode]
                         f1[mode], gap[mode] = sc.strict.f1, sc.gap.f1
@@ -229,6 +240,15 @@ def main() -> int:
         for family in families:
             print(f"| {family} | " + " | ".join(f"{worst[family][m]:.3f}" for m in modes) + " |")
 
+        if true_scores:
+            print(f"\ntrue translations ({data}: {', '.join(sorted(TRUE_TRANSLATIONS))}): scores of the "
+                  "correct pairs\n")
+            print("| cells | mode | correct pairs | mean | 5th percentile | share >= 0.9 |")
+            print("|---|---|---|---|---|---|")
+            for (mode, fam), got in sorted(true_scores.items()):
+                arr = np.array(got)
+                print(f"| {fam} | {mode} | {arr.size} | {arr.mean():.3f} | {np.percentile(arr, 5):.3f} | "
+                      f"{(arr >= 0.9).mean():.3f} |")
         print(f"\nreliability ({data}): ECE per family and mode (beads)\n")
         print("| family | " + " | ".join(modes) + " |")
         print("|---|" + "---|" * len(modes))

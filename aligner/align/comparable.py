@@ -341,6 +341,7 @@ def _kept_beads(
     beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, cc)
     if signals.neighbours:
         beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, cc)
+    beads = _grown(beads, used_src, used_tgt, src_vecs, tgt_vecs, fwd, bwd, lengths, cc, fit)
     if cand.loose and cc.corroborate_loose:
         beads = _corroborated(cand, beads, cc)
     return cand, beads
@@ -560,6 +561,45 @@ class _LengthModel:
         s = sum(self.src_len[i] for i in src)
         t = sum(self.tgt_len[j] for j in tgt)
         return abs(float(np.log(max(t, 1) / (self.ratio * max(s, 1)))))
+
+
+def _grown(
+    beads: list[Bead], used_src: np.ndarray, used_tgt: np.ndarray, src_vecs: np.ndarray, tgt_vecs: np.ndarray,
+    fwd: Neighbourhood, bwd: Neighbourhood, lengths: _LengthModel, cc: ComparableConfig, fit: Calibration,
+) -> list[Bead]:
+    """Kept pairs grown by an unaligned neighbouring sentence where ``_accept`` takes the merge.
+
+    An anchor is a 1-1 pair, and the block DP runs only between anchors, so a
+    merged sentence whose best 1-1 part anchors was never offered as a merge:
+    its other half stayed a gap (most of the merge family's misses on TICO).
+    """
+    out = []
+    n, m = used_src.shape[0], used_tgt.shape[0]
+    for b in beads:
+        for _ in range(2):  # up to 3-1 / 1-3
+            if len(b.src) > 1 and len(b.tgt) > 1:
+                break
+            tries = []
+            if len(b.tgt) == 1:
+                tries += [(b.src + (b.src[-1] + 1,), b.tgt), ((b.src[0] - 1,) + b.src, b.tgt)]
+            if len(b.src) == 1:
+                tries += [(b.src, b.tgt + (b.tgt[-1] + 1,)), (b.src, (b.tgt[0] - 1,) + b.tgt)]
+            best = None
+            for src, tgt in tries:
+                if min(src) < 0 or max(src) >= n or min(tgt) < 0 or max(tgt) >= m:
+                    continue
+                if used_src[[i for i in src if i not in b.src]].any() or used_tgt[[j for j in tgt if j not in b.tgt]].any():
+                    continue
+                got = _accept(src, tgt, src_vecs, tgt_vecs, fwd, bwd, lengths, cc, fit)
+                if got is not None and got.src == src and got.tgt == tgt and (best is None or got.score > best.score):
+                    best = got
+            if best is None:
+                break
+            used_src[list(best.src)] = True
+            used_tgt[list(best.tgt)] = True
+            b = best
+        out.append(b)
+    return out
 
 
 def _accept(
