@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scenarios import TICO  # noqa: E402  the one data-path setting
+import evaldata  # noqa: E402
 
 
 def corpus_sentences(n: int) -> tuple[list[str], int]:
@@ -42,12 +42,12 @@ def corpus_sentences(n: int) -> tuple[list[str], int]:
             if has_content(t):
                 seen.setdefault(t, None)
     from_corpus = min(len(seen), n)
-    if len(seen) < n and TICO.is_dir():
-        cols = [(TICO / f"tico19-test.{x}").read_text(encoding="utf-8").splitlines() for x in ("eng", "nep", "tgl")]
+    if len(seen) < n:
+        cols = [evaldata.tico_lines(lang) for lang in ("en", "ne", "tl")]
         for row in zip(*cols):
             for t in row:
-                if len(seen) < n and has_content(t.strip()):
-                    seen.setdefault(t.strip(), None)
+                if len(seen) < n and has_content(t):
+                    seen.setdefault(t, None)
     texts = list(seen)[:n]
     if len(texts) < n:
         raise SystemExit(f"only {len(texts)} unique sentences available, asked for {n}")

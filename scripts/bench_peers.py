@@ -43,6 +43,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_grid
+import evaldata
 import grid
 import scenarios
 from aligner.align import align
@@ -56,15 +57,12 @@ SYSTEMS = ("ours", "bertalign", "margin")
 THRESHOLDS = np.round(np.arange(0.96, 1.1001, 0.005), 3)  # e5 ratio margins of true pairs sit just above 1
 
 
-def margin_pairs(sv: np.ndarray, tv: np.ndarray, k: int = 4) -> list[tuple[int, int, float]]:
-    """Mutual best pairs by ratio margin, with their margins."""
+def margin_pairs(sv: np.ndarray, tv: np.ndarray) -> list[tuple[int, int, float]]:
+    """Mutual best pairs by ratio margin (the aligner's, over each side's 4 best neighbours), with their margins."""
     n, m = len(sv), len(tv)
     if n == 0 or m == 0:
         return []
-    sim = sv @ tv.T
-    fwd = -np.sort(-sim, axis=1)[:, : min(k, m)].mean(axis=1)  # each source's k best targets
-    bwd = -np.sort(-sim, axis=0)[: min(k, n), :].mean(axis=0)  # each target's k best sources
-    margin = sim / ((fwd[:, None] + bwd[None, :]) / 2)
+    margin = evaldata.margin_matrix(sv, tv)
     best_t, best_s = margin.argmax(axis=1), margin.argmax(axis=0)
     return [(i, int(best_t[i]), float(margin[i, best_t[i]])) for i in range(n) if best_s[best_t[i]] == i]
 

@@ -31,19 +31,10 @@ from aligner.align.calibrate import confidence, length_log_ratio  # noqa: E402
 from aligner.align.comparable import mine  # noqa: E402
 from aligner.align.config import DEFAULT_CONFIG, Calibration  # noqa: E402
 from corpus_embed import embed_lines  # noqa: E402
-from scenarios import EVAL  # noqa: E402  the one data-path setting
+from evaldata import TICO_FIT_ROWS, flores_lines, good_rows, tico_lines  # noqa: E402
+from scenarios import PAIRS  # noqa: E402
 
-TICO = {"en": "eng", "tl": "tgl", "ne": "nep"}
-FLORES = {"en": "eng_Latn", "tl": "tgl_Latn", "ne": "npi_Deva"}
-BAD_NE = {210, 241, 573, 844, 845}  # broken FLORES npi rows (0-based)
-PAIRS = [("tl", "en"), ("ne", "en"), ("tl", "ne")]
-TICO_LINES = 600
-
-
-def _lines(path: Path, limit: int | None = None) -> list[str]:
-    out = [x.strip() for x in path.read_text(encoding="utf-8").split("\n")]
-    out = out[:-1] if out and out[-1] == "" else out
-    return out[:limit] if limit else out
+LANGS = ("en", "tl", "ne")
 
 
 def drop_runs(n: int, frac: float, rng: np.random.Generator) -> np.ndarray:
@@ -81,8 +72,8 @@ def collect(seed: int = 0) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray
 def length_stats() -> None:
     """Mean and sd of log(target chars / source chars) over true FLORES dev pairs (LENGTH_LOG_RATIO),
     and how far in sd the furthest pair lies (LENGTH_Z must exceed it)."""
-    rows = [k for k, _ in enumerate(_lines(EVAL / "flores" / "dev" / f"{FLORES['en']}.dev")) if k not in BAD_NE]
-    text = {lang: _lines(EVAL / "flores" / "dev" / f"{code}.dev") for lang, code in FLORES.items()}
+    text = {lang: flores_lines(lang) for lang in LANGS}
+    rows = good_rows(len(text["en"]))
     for s, t in PAIRS:
         lr = np.log(np.array([len(text[t][k]) / len(text[s][k]) for k in rows]))
         z = np.abs(lr - lr.mean()) / lr.std()
@@ -96,11 +87,11 @@ def _drop_candidates(seed: int = 0):
     row ids (equal ids = a true pair), the mined candidates).
     """
     rng = np.random.default_rng(seed)
-    tico = {l: _lines(EVAL / "tico19" / "test" / f"tico19-test.{c}", TICO_LINES) for l, c in TICO.items()}
-    flores = {l: _lines(EVAL / "flores" / "dev" / f"{c}.dev") for l, c in FLORES.items()}
-    good = np.array([i for i in range(len(flores["en"])) if i not in BAD_NE])
+    tico = {l: tico_lines(l)[: TICO_FIT_ROWS.stop] for l in LANGS}
+    flores = {l: flores_lines(l) for l in LANGS}
+    good = np.array(good_rows(len(flores["en"])))
     for s, t in PAIRS:
-        for text, rows, step in ((tico, np.arange(TICO_LINES), 200), (flores, good, 250)):
+        for text, rows, step in ((tico, np.array(TICO_FIT_ROWS), 200), (flores, good, 250)):
             sv, tv = embed_lines(text[s]), embed_lines(text[t])
             for frac in (0.2, 0.4, 0.65):
                 for chunk in range(0, len(rows), step):

@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evaldata  # noqa: E402
 import scenarios  # noqa: E402
 from aligner.align import align  # noqa: E402
 from aligner.align.scoring import count_tokens  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
-from aligner.evaluate import Scores, read_links, score  # noqa: E402
-
-TEXTBERG = scenarios.EVAL / "textberg" / "text+berg"
+from aligner.evaluate import Scores, score  # noqa: E402
 
 
 def token_rate(lang: str, encoder) -> float:
@@ -80,12 +79,10 @@ def main() -> int:
         ratio_n = ratio_d = es_t = al_t = 0.0
         n_all = 0
         modes = set()
-        for d in range(1, 8):
-            doc = f"{d:03d}"
-            src = [x.strip() for x in (TEXTBERG / "de" / doc).read_text(encoding="utf-8").splitlines()]
-            tgt = [x.strip() for x in (TEXTBERG / "fr" / doc).read_text(encoding="utf-8").splitlines()]
+        for tb in evaldata.textberg():
+            doc, src, tgt = tb.name, tb.de, tb.fr
             a, ratio, es, al = run_one(src, tgt, args.mode, encoder, de_fr_rate, "de", "fr")
-            sc = score(read_links(TEXTBERG / "gold" / doc), [(b.src, b.tgt) for b in a.beads], len(src), len(tgt))
+            sc = score(tb.gold, [(b.src, b.tgt) for b in a.beads], len(src), len(tgt))
             total = sc if total is None else total + sc
             tok = count_tokens(src) + count_tokens(tgt)
             ratio_n += ratio * tok

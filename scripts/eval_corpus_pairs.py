@@ -125,6 +125,8 @@ def main() -> int:
             right = len(got & g["equivalent"])
             rel = len(got & g["related"])
             wrong = len(got) - right - rel
+            # not aligner.evaluate.PRF: keeping nothing teaches nothing wrong (P 1.00), and recall
+            # is over a maximum one-to-one matching of the gold
             p = right / len(got) if got else 1.0
             r = right / max(max_matching(g["equivalent"]), 1)
             rp = right / max(len(g["equivalent"]), 1)

@@ -19,33 +19,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
 from aligner.cli.gaps import align_documents  # noqa: E402
+from aligner.evaluate import PRF  # noqa: E402
 from aligner.gaps import build_report  # noqa: E402
-from aligner.types import Document, Sentence  # noqa: E402
+from evaldata import presplit_document  # noqa: E402
 
 BAR = 0.95
-
-
-def presplit_document(name: str, lang: str, lines: list[str]) -> Document:
-    """The Document ``--presplit`` would read from these lines."""
-    source = "\n".join(lines) + "\n"
-    sentences, pos = [], 0
-    for line in lines:
-        sentences.append(Sentence(line, lang, pos, pos + len(line)))
-        pos += len(line) + 1
-    return Document(name, lang, "text", tuple(sentences), source)
 
 
 def gold_gaps(sc: scenarios.Scenario) -> tuple[set[int], set[int]]:
     src = {i for a, b in sc.gold if not b for i in a}
     tgt = {j for a, b in sc.gold if not a for j in b}
     return src, tgt
-
-
-def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
-    p = tp / n_pred if n_pred else 1.0
-    r = tp / n_gold if n_gold else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def main() -> int:
@@ -59,7 +43,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     failed = []
     for name in args.only.split(","):
-        tot_tp = tot_pred = tot_gold = 0
+        total: PRF | None = None
         for s, t in pairs:
             sc = scenarios.build(name, s, t)
             docs = [presplit_document(f"{name}.{s}", s, sc.src), presplit_document(f"{name}.{t}", t, sc.tgt)]
@@ -71,18 +55,18 @@ def main() -> int:
             pred_src, pred_tgt = report.gap_sentences(0), report.gap_sentences(1)
             tp = len(gold_src & pred_src) + len(gold_tgt & pred_tgt)
             n_pred, n_gold = len(pred_src) + len(pred_tgt), len(gold_src) + len(gold_tgt)
-            p, r, f = prf(tp, n_pred, n_gold)
-            tot_tp, tot_pred, tot_gold = tot_tp + tp, tot_pred + n_pred, tot_gold + n_gold
+            prf = PRF(tp, n_pred, n_gold)
+            total = prf if total is None else total + prf
             cov = {(c.doc, c.other): c for c in report.coverage}
             coverage = f"{cov[(0, 1)].percent:.1f}% / {cov[(1, 0)].percent:.1f}%"
             print(f"| {name} | {s}-{t} | {alignments[(0, 1)].mode} | {len(sc.src) + len(sc.tgt)} | "
-                  f"{n_gold} | {n_pred} | {p:.3f} | {r:.3f} | {f:.3f} | {coverage} | {secs:.1f} |",
+                  f"{n_gold} | {n_pred} | {prf.precision:.3f} | {prf.recall:.3f} | {prf.f1:.3f} | {coverage} | {secs:.1f} |",
                   flush=True)
-            if f < BAR:
+            if prf.f1 < BAR:
                 failed.append(f"{name} {s}-{t}")
-        p, r, f = prf(tot_tp, tot_pred, tot_gold)
-        print(f"| **{name}, all pairs** | | | | {tot_gold} | {tot_pred} | {p:.3f} | {r:.3f} | "
-              f"**{f:.3f}** | | |", flush=True)
+        assert total is not None  # at least one pair was scored
+        print(f"| **{name}, all pairs** | | | | {total.n_gold} | {total.n_test} | {total.precision:.3f} | "
+              f"{total.recall:.3f} | **{total.f1:.3f}** | | |", flush=True)
     print(f"\nbar: gap F1 >= {BAR} on every row; "
           + ("all rows pass" if not failed else f"below the bar: {', '.join(failed)}"))
     return 1 if failed else 0

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
 from aligner.cli.gaps import align_documents  # noqa: E402
 from aligner.gaps import GapReport, build_report  # noqa: E402
-from eval_gaps import presplit_document  # noqa: E402
+from evaldata import presplit_document  # noqa: E402
 
 BAR = 0.95
 

@@ -20,31 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.cache import EmbeddingCache
-from aligner.embed import E5Encoder, Encoder, embed, get_encoder
-
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-# 1-based rows of npi_Deva.dev that are not translations of the English row (eval README)
-BAD_NEPALI = (211, 242, 574, 845, 846)
-K = 4
-
-
-def read_lines(path: Path) -> list[str]:
-    return [ln.strip() for ln in path.read_text(encoding="utf-8").split("\n")[:-1]]
-
-
-def margin_scores(sim: np.ndarray, k: int = K) -> np.ndarray:
-    k_src = min(k, sim.shape[1])
-    k_tgt = min(k, sim.shape[0])
-    knn_src = np.sort(sim, axis=1)[:, -k_src:].mean(axis=1)
-    knn_tgt = np.sort(sim, axis=0)[-k_tgt:, :].mean(axis=0)
-    return sim / ((knn_src[:, None] + knn_tgt[None, :]) / 2)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evaldata  # noqa: E402
+from aligner.cache import EmbeddingCache  # noqa: E402
+from aligner.embed import E5Encoder, Encoder, embed, get_encoder  # noqa: E402
 
 
 def accuracies(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
     """Percent correct, gold = same row, for cosine/margin in both directions."""
     sim = a @ b.T
-    marg = margin_scores(sim)
+    marg = evaldata.margin_matrix(a, b)
     gold = np.arange(len(a))
     return {
         "cos a→b": 100 * float((sim.argmax(1) == gold).mean()),
@@ -59,7 +44,8 @@ def main() -> int:
     ap.add_argument("--encoder", default="e5-small")
     ap.add_argument("--prefix", choices=("query", "passage"), help="e5-small only: override the prefix")
     ap.add_argument("--cache", help="cache file (default: the aligner's default cache)")
-    ap.add_argument("--eval-dir", type=Path, default=EVAL)
+    ap.add_argument("--eval-dir", type=Path, default=None,
+                    help=f"the eval/ folder (default: ${evaldata.SHARED_ENV}/eval, else ../shared/eval)")
     args = ap.parse_args()
 
     if args.prefix:
@@ -70,25 +56,24 @@ def main() -> int:
         enc = get_encoder(args.encoder)
     cache = EmbeddingCache(args.cache)
 
-    flores = args.eval_dir / "flores" / "dev"
-    fl = {lang: read_lines(flores / f"{lang}.dev") for lang in ("eng_Latn", "tgl_Latn", "npi_Deva")}
-    keep = [i for i in range(len(fl["eng_Latn"])) if i + 1 not in BAD_NEPALI]
-    tato = args.eval_dir / "tatoeba" / "laser_v1"
-    tt = {lang: read_lines(tato / f"tatoeba.tgl-eng.{lang}") for lang in ("tgl", "eng")}
+    fl = {lang: evaldata.flores_lines(lang, args.eval_dir) for lang in ("en", "tl", "ne")}
+    keep = evaldata.good_rows(len(fl["en"]))
+    tt = dict(zip(("tgl", "eng"), evaldata.tatoeba_laser(args.eval_dir)))
 
     t0 = time.perf_counter()
     vec = {name: embed(texts, enc, cache=cache) for name, texts in [*fl.items(), *(("tatoeba." + k, v) for k, v in tt.items())]}
     took = time.perf_counter() - t0
 
     rows = [
-        ("FLORES dev tl→en", vec["tgl_Latn"], vec["eng_Latn"], 99.5),
-        ("FLORES dev ne→en", vec["npi_Deva"][keep], vec["eng_Latn"][keep], 99.5),
-        ("FLORES dev tl→ne", vec["tgl_Latn"][keep], vec["npi_Deva"][keep], 99.5),
+        ("FLORES dev tl→en", vec["tl"], vec["en"], 99.5),
+        ("FLORES dev ne→en", vec["ne"][keep], vec["en"][keep], 99.5),
+        ("FLORES dev tl→ne", vec["tl"][keep], vec["ne"][keep], 99.5),
         ("Tatoeba tgl→eng (LASER v1)", vec["tatoeba.tgl"], vec["tatoeba.eng"], 89.0),
     ]
     print(f"encoder: {enc.identity}")
     print(f"embedding: {took:.1f}s (cache {cache.path}: {cache.hits} hits, {cache.stored} embedded)")
-    print(f"ratio margin k={K}; FLORES ne pairs drop rows {', '.join(map(str, BAD_NEPALI))}")
+    print(f"ratio margin k={evaldata.MARGIN_K}; FLORES ne pairs drop rows "
+          f"{', '.join(str(r + 1) for r in sorted(evaldata.BAD_NE_ROWS))}")
     print()
     print("| pair (a→b) | n | cos a→b | cos b→a | margin a→b | margin b→a | bar (margin) |")
     print("|---|---|---|---|---|---|---|")

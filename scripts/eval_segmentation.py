@@ -17,36 +17,24 @@ colon and the quotation it introduces; on all four documents, cuts right after a
 quoted question or title before a word that is not capitalised (``‘के गर्ने ?’ |
 उपन्यासले``).
 
-Usage: python scripts/eval_segmentation.py [--flores DIR] [--show-misses N]
+Usage: python scripts/eval_segmentation.py [--eval-dir DIR] [--show-misses N]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
-from itertools import groupby
 from pathlib import Path
 
-from aligner.ingest import read_manifest
-from aligner.segment import split_sentences
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evaldata  # noqa: E402
+from aligner.evaluate import PRF  # noqa: E402
+from aligner.ingest import read_manifest  # noqa: E402
+from aligner.segment import split_sentences  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FLORES = ROOT.parent / "shared" / "eval" / "flores" / "dev"
-LANGS = {"eng_Latn": "en", "tgl_Latn": "tl", "npi_Deva": "ne"}
 BAR = 0.995
-
-
-def articles(flores: Path) -> list[range]:
-    with open(flores / "metadata_dev.tsv", encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    out, i = [], 0
-    for _, group in groupby(rows, key=lambda r: r["URL"]):
-        n = len(list(group))
-        out.append(range(i, i + n))
-        i += n
-    return out
 
 
 def join(lines: list[str], danda_glued: bool) -> tuple[str, list[int]]:
@@ -63,7 +51,7 @@ _FINAL = tuple(".!?।॥\"”’')")
 
 
 def score(
-    lines: list[str], docs: list[range], lang: str, danda_glued: bool
+    lines: list[str], docs: list[list[int]], lang: str, danda_glued: bool
 ) -> tuple[int, int, int, int, int, list[str]]:
     gold_n = found = predicted = punct_n = punct_found = 0
     misses: list[str] = []
@@ -86,28 +74,29 @@ def score(
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--flores", type=Path, default=DEFAULT_FLORES)
+    ap.add_argument("--eval-dir", type=Path, default=None,
+                    help=f"the eval/ folder (default: ${evaldata.SHARED_ENV}/eval, else ../shared/eval)")
     ap.add_argument("--show-misses", type=int, default=0, metavar="N")
     args = ap.parse_args()
-    docs = articles(args.flores)
+    docs = evaldata.flores_articles(args.eval_dir, drop_bad=False)  # segmentation: every row counts
     print(f"FLORES-200 dev: {len(docs)} articles, boundaries between their lines")
     print(
         f"{'language':<10} {'variant':<22} {'gold':>5} {'found':>5} {'recall':>7} {'pred':>5} "
         f"{'precision':>9}   {'recall after a punctuated line':>30}"
     )
     ok = True
-    for code, lang in LANGS.items():
-        lines = [ln.strip() for ln in (args.flores / f"{code}.dev").read_text(encoding="utf-8").splitlines()]
+    for lang, file in evaldata.FLORES_FILES.items():
+        code = file.removesuffix(".dev")
+        lines = evaldata.flores_lines(lang, args.eval_dir)
         variants = [("joined with space", False)]
-        if code == "npi_Deva":
+        if lang == "ne":
             variants.append(("no space after danda", True))
         for name, glued in variants:
             gold, found, pred, punct_n, punct_found, misses = score(lines, docs, lang, glued)
-            recall = found / gold
-            precision = found / pred if pred else 0.0
-            ok &= recall >= BAR
+            prf = PRF(found, pred, gold)
+            ok &= prf.recall >= BAR
             print(
-                f"{code:<10} {name:<22} {gold:>5} {found:>5} {recall:>7.4f} {pred:>5} {precision:>9.4f}"
+                f"{code:<10} {name:<22} {gold:>5} {found:>5} {prf.recall:>7.4f} {pred:>5} {prf.precision:>9.4f}"
                 f"   {punct_found:>5}/{punct_n:<5} = {punct_found / punct_n:.4f}"
             )
             for m in misses[: args.show_misses]:
@@ -150,10 +139,10 @@ def corpus_report(show: int) -> bool:
     print("corpus units: " + ", ".join(f"{d.name} {len(d.sentences)}" for d in docs))
     book = next(d for d in docs if d.kind == "pdf").texts
     gold, pred, found, misses = book_slice(book)
-    p, r = found / pred, found / gold
+    prf = PRF(found, pred, gold)
     print(
-        f"book, first {gold} units hand-checked ({BOOK_GOLD.name}): boundary precision {p:.4f} "
-        f"recall {r:.4f} F1 {2 * p * r / (p + r):.4f}"
+        f"book, first {gold} units hand-checked ({BOOK_GOLD.name}): boundary precision {prf.precision:.4f} "
+        f"recall {prf.recall:.4f} F1 {prf.f1:.4f}"
     )
     for m in misses[:show]:
         print(f"    miss: …{m[-60:]}")

@@ -7,7 +7,7 @@ again on the same --out. Printed per scenario: links confirmed and rejected,
 how many confirmed links survive (same sentence texts still linked), how many
 rejected pairs come back, how many TUs the Trados TMX marks ApprovedTranslation,
 strict F1 against the gold before the review and after the re-run, and the
-time of both runs. Reads FLORES through ALIGNER_SHARED_DIR (scenarios.py);
+time of both runs. Reads FLORES through ALIGNER_SHARED_DIR (evaldata.py);
 embeddings come from the default cache.
 """
 
@@ -25,20 +25,13 @@ from aligner.evaluate import score  # noqa: E402
 from aligner.job import JobOptions, run_job  # noqa: E402
 from aligner.review.session import Session  # noqa: E402
 from aligner.review.state import Link, sort_links  # noqa: E402
-from aligner.types import Document, Sentence  # noqa: E402
+from aligner.types import Document  # noqa: E402
+from evaldata import presplit_document  # noqa: E402
 from scenarios import build  # noqa: E402
 from tmx.read import iter_tus  # noqa: E402
 
 INSERTED = {"tl": "Isang bagong pangungusap sa simula ng dokumento.", "en": "A new sentence at the top of the document.",
             "ne": "कागजातको सुरुमा एउटा नयाँ वाक्य।"}
-
-
-def document(name: str, lang: str, lines: list[str]) -> Document:
-    sents, pos = [], 0
-    for line in lines:
-        sents.append(Sentence(line, lang, pos, pos + len(line)))
-        pos += len(line) + 1
-    return Document(name, lang, "text", tuple(sents), "\n".join(lines))
 
 
 def pairs_of(alignment, src: Document, tgt: Document) -> set[tuple[str, str]]:
@@ -58,7 +51,7 @@ def main() -> None:
           "F1 after | run 1 s | re-run s | modes, stretches")
     for name in args.scenarios:
         sc = build(name, s, t)
-        src, tgt = document(f"{name}.{s}", s, sc.src), document(f"{name}.{t}", t, sc.tgt)
+        src, tgt = presplit_document(f"{name}.{s}", s, sc.src), presplit_document(f"{name}.{t}", t, sc.tgt)
         gold = {(tuple(a), tuple(b)) for a, b in sc.gold}
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out"
@@ -76,7 +69,7 @@ def main() -> None:
                                  src, tgt)
             rejected = pairs_of(type(al)(tuple(b for b in read if (b.src, b.tgt) not in gold), al.n_src, al.n_tgt),
                                 src, tgt)
-            edited = document(src.name, s, [INSERTED[s], *sc.src])
+            edited = presplit_document(src.name, s, [INSERTED[s], *sc.src])
             t0 = time.perf_counter()
             second = run_job([edited, tgt], out, options=JobOptions(lang_codes="trados"))
             t2 = time.perf_counter() - t0

@@ -3,8 +3,8 @@
 Each builder returns a ``Scenario``: source lines, target lines (one sentence
 per line, as ``--presplit`` reads them) and gold beads in the Vecalign format.
 Builders are seeded by scenario and pair, so every run sees the same documents.
-Articles come from ``metadata_dev.tsv``; the five broken Nepali rows are
-dropped from every language.
+Lines and articles come from ``evaldata.py`` (FLORES articles from
+``metadata_dev.tsv``); the five broken Nepali rows are dropped from every language.
 
 ``data="tico"`` builds the same scenarios from TICO-19 test lines 600-2099
 instead: a held-out set (another domain, never used for the confidence fit,
@@ -16,47 +16,16 @@ FLORES articles stand in for articles.
 
 from __future__ import annotations
 
-import os
 import random
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
-SHARED_ENV = "ALIGNER_SHARED_DIR"  # the same setting the TMX checks read (docs/design.md, Evaluations)
+import evaldata
+from aligner.evaluate import Link
 
-
-def _repo_roots(root: Path) -> list[Path]:
-    """This checkout, then the main checkout when this one is a git worktree."""
-    roots = [root]
-    git = root / ".git"
-    if git.is_file():  # a worktree: ".git" holds "gitdir: <main>/.git/worktrees/<name>"
-        gitdir = Path(git.read_text(encoding="utf-8").split(":", 1)[1].strip())
-        common = gitdir / "commondir"
-        main_git = (gitdir / common.read_text(encoding="utf-8").strip()).resolve() if common.exists() else gitdir
-        roots.append(main_git.parent)
-    return roots
-
-
-def eval_dir() -> Path:
-    """The shared evaluation data: ``$ALIGNER_SHARED_DIR/eval``, else ``../shared/eval`` beside the
-    repository (beside the main checkout when running from a git worktree)."""
-    if os.environ.get(SHARED_ENV):
-        return Path(os.environ[SHARED_ENV]) / "eval"
-    tried = [r.parent / "shared" / "eval" for r in _repo_roots(Path(__file__).resolve().parents[1])]
-    return next((p for p in tried if p.is_dir()), tried[0])
-
-
-EVAL = eval_dir()
-FLORES = EVAL / "flores" / "dev"
-FILES = {"en": "eng_Latn.dev", "tl": "tgl_Latn.dev", "ne": "npi_Deva.dev"}
-TICO = EVAL / "tico19" / "test"
-TICO_FILES = {"en": "tico19-test.eng", "tl": "tico19-test.tgl", "ne": "tico19-test.nep"}
-TICO_ROWS = range(600, 2100)  # lines 0-599 fit the confidence model (scripts/calibrate.py)
-BAD_NE_ROWS = {210, 241, 573, 844, 845}  # 0-based; see eval/README.md
+TICO_ROWS = evaldata.TICO_HELD_OUT_ROWS  # lines 0-599 fit the confidence model (scripts/calibrate.py)
 PAIRS = (("tl", "en"), ("ne", "en"), ("tl", "ne"))
 SCENARIOS = ("clean", "merge", "gaps", "comparable", "reordered", "ontopic")
-
-Link = tuple[tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -69,35 +38,14 @@ class Scenario:
     gold: list[Link]
 
 
-def _read(path: Path) -> str:
-    if not path.exists():
-        raise SystemExit(f"{path} not found: set {SHARED_ENV} to the shared/ folder that holds eval/")
-    return path.read_text(encoding="utf-8")
-
-
 def load_lines(lang: str, data: str = "flores") -> list[str]:
-    path = TICO / TICO_FILES[lang] if data == "tico" else FLORES / FILES[lang]
-    return [line.strip() for line in _read(path).splitlines()]
-
-
-def articles() -> list[list[int]]:
-    """Row indices grouped by source article, broken rows removed."""
-    rows = _read(FLORES / "metadata_dev.tsv").splitlines()[1:]
-    out: list[list[int]] = []
-    last = None
-    for i, row in enumerate(rows):
-        url = row.split("\t")[0]
-        if url != last:
-            out.append([])
-            last = url
-        if i not in BAD_NE_ROWS:
-            out[-1].append(i)
-    return [a for a in out if a]
+    """One language of a scenario data set (FLORES dev or TICO-19 test), one sentence per row."""
+    return evaldata.tico_lines(lang) if data == "tico" else evaldata.flores_lines(lang)
 
 
 def tico_articles() -> list[list[int]]:
     """TICO rows 600-2099 cut into consecutive chunks with the FLORES article sizes' distribution."""
-    sizes = [len(a) for a in articles()]
+    sizes = [len(a) for a in evaldata.flores_articles()]
     rng = random.Random(zlib.crc32(b"tico-articles"))
     out: list[list[int]] = []
     k = TICO_ROWS.start
@@ -116,7 +64,7 @@ def articles_of(data: str) -> list[list[int]]:
     """The article row groups of a scenario data set."""
     if data not in ("flores", "tico"):
         raise ValueError(f"unknown scenario data {data!r}: use flores or tico")
-    return articles() if data == "flores" else tico_articles()
+    return evaldata.flores_articles() if data == "flores" else tico_articles()
 
 
 def build(name: str, s: str, t: str, data: str = "flores") -> Scenario:

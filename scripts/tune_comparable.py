@@ -37,6 +37,7 @@ import scenarios  # noqa: E402
 from aligner.align import comparable as C  # noqa: E402
 from aligner.align.config import DEFAULT_CONFIG  # noqa: E402
 from aligner.embed import embed  # noqa: E402
+from aligner.evaluate import PRF  # noqa: E402
 
 ROWS = [(name, s, t) for name in ("comparable", "reordered", "ontopic") for s, t in scenarios.PAIRS]
 CONF = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9)  # 0.9 = the isolated threshold: rule off
@@ -68,7 +69,7 @@ def counts(sc: scenarios.Scenario, beads, art: np.ndarray, n_art: int) -> np.nda
 
 def row_f1(rows: list[np.ndarray]) -> list[float]:
     """Strict F1 of each row from its per-article counts."""
-    return [2 * c[0] / max(2 * c[0] + c[1] + c[2], 1) for c in (r.sum(axis=0) for r in rows)]
+    return [PRF(int(c[0]), int(c[0] + c[1]), int(c[0] + c[2])).f1 for c in (r.sum(axis=0) for r in rows)]
 
 
 def main() -> int:
