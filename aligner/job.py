@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aligner import __version__, outdir
 from aligner.align.config import DEFAULT_CONFIG
-from aligner.inert import dumps
 from aligner.pipeline import (
     Embedded,
     PairResult,
@@ -31,8 +30,8 @@ from aligner.pipeline import (
     triangle,
 )
 from aligner.review.export import PairFiles
-from aligner.review.rundata import RUN_FILE
-from aligner.review.state import STATUSES, Resolved
+from aligner.review.rundata import REPORT_FILE, RUN_FILE, report_bytes
+from aligner.review.state import Resolved
 from aligner.types import Document
 from tmx.write import multilingual_tus, write_tmx
 
@@ -104,7 +103,7 @@ def output_names(documents: Sequence[Document], pairs: Sequence[tuple[int, int]]
     """The files a run of these pairs writes, known before any embedding."""
     names = [pair_file(documents[a], documents[b]) for a, b in pairs]
     names += [multi_file([documents[i] for i in trio]) for trio in sorted(trios(documents, pairs))]
-    return list(dict.fromkeys([*names, "report.json", RUN_FILE]))
+    return list(dict.fromkeys([*names, REPORT_FILE, RUN_FILE]))
 
 
 def _pair_report(documents: Sequence[Document], r: PairResult, file: str, written: PairFiles,
@@ -150,10 +149,21 @@ def _embedding_report(embedded, documents, clauses) -> dict:
 
 
 def _review_counts(resolved: Resolved | None) -> dict:
-    links = resolved.links if resolved else ()
-    counts = {status: sum(1 for ln in links if ln.status == status) for status in STATUSES}
-    counts["stale"] = resolved.stale if resolved else 0
-    return counts
+    return (resolved or Resolved((), 0)).counts()
+
+
+def _multi_marked(tus, triples: Sequence[Triple], trio: tuple[int, int, int],
+                  statuses: dict, preset: str):
+    """Three-language TUs with the review marks of the pair files: confirmed when a person
+    confirmed all three pairwise links the TU rests on."""
+    from aligner.review.export import review_props
+
+    a, b, c = trio
+    for tu, t in zip(tus, triples, strict=True):
+        m = t.members
+        legs = (((a, b), (m[0], m[1])), ((a, c), (m[0], m[2])), ((b, c), (m[1], m[2])))
+        confirmed = all(statuses[pair].get(link) == "confirmed" for pair, link in legs)
+        yield replace(tu, props=(*tu.props, *review_props("confirmed" if confirmed else None, preset)))
 
 
 def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encoder=None,
@@ -207,11 +217,13 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
                     export.write_group(f, tus, src, tgt, options.lang_codes)
             pair_entries.append(_pair_report(documents, r, pf.main, pf, not pinned, resolved[(r.src, r.tgt)]))
         multi_entries = []
+        statuses = {k: export.statuses_of(v.links) for k, v in resolved.items()}
         for (a, b, c), triples in sorted(found.items()):
             docs = (documents[a], documents[b], documents[c])
             file = multi_file(docs)
+            tus = _multi_marked(multilingual_tus(triples, docs), triples, (a, b, c), statuses, options.lang_codes)
             with out.open(file) as f:
-                stats = write_tmx(f, multilingual_tus(triples, docs),
+                stats = write_tmx(f, tus,
                                   srclang="*all*", langs=[d.lang for d in docs],
                                   lang_codes=options.lang_codes, min_score=options.min_score,  # type: ignore[arg-type]
                                   header_props=(("x-aligner-config", DEFAULT_CONFIG.digest()),))
@@ -225,8 +237,8 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
             "multilingual": multi_entries,
             "embedding": None if pinned else _embedding_report(embedded, after_documents, clauses),
         }
-        with out.open("report.json") as f:
-            f.write((dumps(report, indent=2, sort_keys=False) + "\n").encode("utf-8"))
+        with out.open(REPORT_FILE) as f:
+            f.write(report_bytes(report))
         run = rundata.RunData(tuple(documents), tuple(rundata.RunPair(r.src, r.tgt, pf.main, r.alignment)
                                                       for r, pf in zip(results, files)),
                               getattr(enc, "name", ""), options.lang_codes, options.min_score,

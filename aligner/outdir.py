@@ -137,6 +137,17 @@ def _ours(folder: Path, files: dict[str, str] | None) -> set[str]:
     return {name for name, sha in (files or {}).items() if _sha256(folder / name) == sha}
 
 
+def owned(out_dir: str | os.PathLike) -> set[str]:
+    """The files the folder's marker names that are still as aligner wrote them.
+
+    ``aligner review`` asks before it updates report.json: a report the user
+    edited or replaced is theirs, and the review leaves it alone.
+    """
+    folder = Path(out_dir)
+    marker = _read_marker(folder)
+    return _ours(folder, {str(k): str(v) for k, v in marker["files"].items()} if marker else None)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
@@ -337,4 +348,4 @@ def _remove_dirs(created: list[Path]) -> None:
             break
 
 
-__all__ = ["MARKER", "Writer", "preflight", "temp_name", "writing"]
+__all__ = ["MARKER", "Writer", "owned", "preflight", "temp_name", "writing"]

@@ -59,17 +59,26 @@ def penalty_dir(nn: int) -> str:
     return f"{PENALTY_PREFIX}{nn:02d}"
 
 
+def review_props(status: str | None, preset: str) -> list[tuple[str, str]]:
+    """The TU props that tell a CAT tool whether a person confirmed the unit.
+
+    One definition for the pair files and the three-language file, so both say the same.
+    """
+    confirmed = status == "confirmed"
+    if preset == "trados":
+        return [("x-Origin", "Alignment"), ("x-ConfirmationLevel", "ApprovedTranslation" if confirmed else "Draft")]
+    if preset == "memoq":
+        return [("aligned", "yes"), *([("corrected", "yes")] if confirmed else [])]
+    if confirmed:
+        return [("x-review", "confirmed")]
+    return []
+
+
 def _marked(tu: TranslationUnit, bead: Bead, status: str | None, preset: str, src_doc: Document,
             src_lang: str) -> TranslationUnit:
-    confirmed = status == "confirmed"
-    props = list(tu.props)
+    props = [*tu.props, *review_props(status, preset)]
     tuv_props: tuple = ()
-    if preset == "trados":
-        props += [("x-Origin", "Alignment"), ("x-ConfirmationLevel", "ApprovedTranslation" if confirmed else "Draft")]
-    elif preset == "memoq":
-        props.append(("aligned", "yes"))
-        if confirmed:
-            props.append(("corrected", "yes"))
+    if preset == "memoq":
         context = []
         first, last = min(bead.src), max(bead.src)
         if first > 0:
@@ -77,8 +86,6 @@ def _marked(tu: TranslationUnit, bead: Bead, status: str | None, preset: str, sr
         if last + 1 < len(src_doc.sentences):
             context.append(("x-context-post", f"<seg>{src_doc.sentences[last + 1].text.strip()}</seg>"))
         tuv_props = ((src_lang, tuple(context)),) if context else ()
-    elif confirmed:
-        props.append(("x-review", "confirmed"))
     return TranslationUnit(tu.tuid, tu.segs, tuple(props), tu.note, tuv_props)
 
 
@@ -179,5 +186,5 @@ def statuses_of(links: Sequence) -> dict[tuple[tuple[int, ...], tuple[int, ...]]
     return {(ln.src, ln.tgt): ln.status for ln in links}
 
 
-__all__ = ["ExportOptions", "PairFiles", "Written", "pair_files", "penalty", "penalty_dir", "review_tus",
-           "stale_penalty_files", "statuses_of", "write_group", "write_pair"]
+__all__ = ["ExportOptions", "PairFiles", "Written", "pair_files", "penalty", "penalty_dir", "review_props",
+           "review_tus", "stale_penalty_files", "statuses_of", "write_group", "write_pair"]

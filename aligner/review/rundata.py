@@ -19,6 +19,7 @@ from aligner.inert import dumps
 from aligner.types import Alignment, Bead, Document, Sentence
 
 RUN_FILE = "alignments.json"
+REPORT_FILE = "report.json"  # the run's report; aligner review updates its review counts
 FORMAT = "aligner-alignments"
 VERSION = 1
 
@@ -104,4 +105,9 @@ def load(out_dir: str | os.PathLike) -> RunData:
                    tuple(digests))
 
 
-__all__ = ["RUN_FILE", "RunData", "RunPair", "load", "write"]
+
+def report_bytes(report: dict) -> bytes:
+    """report.json as the run writes it; aligner review rewrites it the same way."""
+    return (dumps(report, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+__all__ = ["REPORT_FILE", "RUN_FILE", "RunData", "RunPair", "load", "report_bytes", "write"]

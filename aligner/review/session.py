@@ -7,6 +7,7 @@ bilingual TMX files so they carry the decisions.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -128,7 +129,8 @@ class Session:
         return state
 
     def save(self, lang_codes: str | None = None, confirmed_only: bool = False) -> list[export.PairFiles]:
-        """review.json, then every pair's TMX rewritten with the decisions.
+        """review.json, then every pair's TMX rewritten with the decisions, and report.json's
+        review counts brought up to date (a report that says 0 confirmed after a review misleads).
 
         The TMX files (and alignments.json after a re-align) go through the run's
         output-folder marker, so a later ``aligner run`` still knows them as its own.
@@ -146,6 +148,9 @@ class Session:
         if self.run_changed:
             names.append(rundata.RUN_FILE)
         drop = export.stale_penalty_files(self.out_dir, files)
+        report = self._report(files)
+        if report is not None:
+            names.append(rundata.REPORT_FILE)
         with outdir.writing(self.out_dir, names, force=True, keep=True, drop=drop) as out:
             for view, f in zip(self.pairs, files):
                 for name, tus in f.groups.items():
@@ -154,7 +159,34 @@ class Session:
             if self.run_changed:
                 with out.open(rundata.RUN_FILE) as sink:
                     rundata.write(self.run, sink)
+            if report is not None:
+                with out.open(rundata.REPORT_FILE) as sink:
+                    sink.write(rundata.report_bytes(report))
         return files
+
+    def _report(self, files: Sequence[export.PairFiles]) -> dict | None:
+        """The run's report.json with each pair's review counts and TMX files as saved now.
+
+        None when there is no report of the run's own to update (gone, or edited by the user).
+        """
+        from aligner import outdir
+
+        if rundata.REPORT_FILE not in outdir.owned(self.out_dir):
+            return None
+        try:
+            report = json.loads((self.out_dir / rundata.REPORT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(report, dict):
+            return None
+        by_tmx = {view.tmx: (view, f) for view, f in zip(self.pairs, files)}
+        for entry in report.get("pairs", []):
+            if isinstance(entry, dict) and entry.get("tmx") in by_tmx:
+                view, f = by_tmx[entry["tmx"]]
+                entry["review"] = st.Resolved(view.links, view.stale).counts()
+                entry["tmx_files"] = list(f.groups)
+                entry["tus_written"] = f.tus
+        return report
 
 
 __all__ = ["PairView", "Session"]

@@ -94,6 +94,12 @@ class Resolved:
     links: tuple[Link, ...]
     stale: int  # decisions whose sentences are no longer in the documents
 
+    def counts(self) -> dict[str, int]:
+        """What report.json says about a pair's review: decisions by status, and the stale ones."""
+        out = {status: sum(1 for ln in self.links if ln.status == status) for status in STATUSES}
+        out["stale"] = self.stale
+        return out
+
 
 @dataclass(frozen=True)
 class ReviewState:

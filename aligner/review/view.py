@@ -60,6 +60,11 @@ class Section:
 
 
 def rows_of(view: PairView) -> tuple[list[Row], list[Section]]:
+    """The diff's rows with each link's decision, in the diff's sections.
+
+    Sections are ``aligner gaps``' own (``GapReport.sections``), so the app's
+    section list, its coverage and ``aligner gaps --section N`` agree.
+    """
     from aligner.gaps import build_report
 
     report = build_report([view.src, view.tgt], {(0, 1): view.alignment})
@@ -67,33 +72,28 @@ def rows_of(view: PairView) -> tuple[list[Row], list[Section]]:
     rejected_s = {i for ln in view.links if ln.status == "rejected" for i in ln.src}
     rejected_t = {j for ln in view.links if ln.status == "rejected" for j in ln.tgt}
     scores = {(b.src, b.tgt): b.score for b in view.alignment.beads}
+    gap_sections = report.sections if report.rows else ()
     rows: list[Row] = []
-    sections: list[list] = []
-    for gap_row in report.rows:
-        src, tgt = tuple(gap_row.cells[0]), tuple(gap_row.cells[1])
-        heading = any(view.src.sentences[i].kind == "heading" for i in src) or any(
-            view.tgt.sentences[j].kind == "heading" for j in tgt)
-        if heading or not sections:
-            title = "(start)"
-            if heading:
-                title = " ".join(view.src.sentences[i].text for i in src) or " ".join(
-                    view.tgt.sentences[j].text for j in tgt)
-            sections.append([title, len(rows), 0, 0, 0, 0, 0, 0])
-        if src and tgt:
-            kind, status = LINK, statuses.get((src, tgt))
-        else:
-            kind = HEADING if heading else GAP
-            status = "rejected" if (rejected_s.intersection(src) or rejected_t.intersection(tgt)) else None
-        rows.append(Row(src, tgt, kind, scores.get((src, tgt), gap_row.score), status, heading, len(sections) - 1))
-        sec = sections[-1]
-        sec[2] += len(src)
-        sec[4] += len(tgt)
-        if kind == LINK:
-            sec[3] += len(src)
-            sec[5] += len(tgt)
-            sec[7] += 1
-            sec[6] += status == "confirmed"
-    return rows, [Section(*s) for s in sections]
+    confirmed = [0] * len(gap_sections)
+    links = [0] * len(gap_sections)
+    for k, sec in enumerate(gap_sections):
+        for gap_row in report.rows[sec.start:sec.stop]:
+            src, tgt = tuple(gap_row.cells[0]), tuple(gap_row.cells[1])
+            heading = any(view.src.sentences[i].kind == "heading" for i in src) or any(
+                view.tgt.sentences[j].kind == "heading" for j in tgt)
+            if src and tgt:
+                kind, status = LINK, statuses.get((src, tgt))
+                links[k] += 1
+                confirmed[k] += status == "confirmed"
+            else:
+                kind = HEADING if heading else GAP
+                status = "rejected" if (rejected_s.intersection(src) or rejected_t.intersection(tgt)) else None
+            rows.append(Row(src, tgt, kind, scores.get((src, tgt), gap_row.score), status, heading, k))
+    sections = [Section(next((h for h in sec.headings if h), "(start)"), sec.start,
+                        sec.counts[0].units, sec.counts[0].aligned, sec.counts[1].units, sec.counts[1].aligned,
+                        confirmed[k], links[k])
+                for k, sec in enumerate(gap_sections)]
+    return rows, sections
 
 
 # ---------------------------------------------------------------- edits
