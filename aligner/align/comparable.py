@@ -15,9 +15,9 @@ only the top k per row are kept, never an n x m matrix.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -95,8 +95,10 @@ def mine(
     ci = np.concatenate([np.repeat(np.arange(n), fwd.idx.shape[1]), bwd.idx.ravel()])
     cj = np.concatenate([fwd.idx.ravel(), np.repeat(np.arange(m), bwd.idx.shape[1])])
     use_text = src_texts is not None and tgt_texts is not None and signals != NO_SIGNALS
+    st: Sequence[str] = src_texts if src_texts is not None else ()
+    tt: Sequence[str] = tgt_texts if tgt_texts is not None else ()
     if use_text:
-        sf, tf = ev.facts(src_texts, ec), ev.facts(tgt_texts, ec)
+        sf, tf = ev.facts(st, ec), ev.facts(tt, ec)
         extra = ev.number_candidates(sf, tf) if signals.numbers else []
         if extra:
             ci = np.concatenate([ci, np.array([p[0] for p in extra])])
@@ -136,7 +138,7 @@ def mine(
                 could = ev.corroborated(nums + nams, vector_conf, cc.corroborated_vector_conf)
                 todo = todo[ev.clause_can_matter(ci, cj, could, n, m)[todo]]
             if len(todo):
-                cm, _ = ev.clause_margin(src_texts, tgt_texts, src_vecs, tgt_vecs, fwd.mean, bwd.mean,
+                cm, _ = ev.clause_margin(st, tt, src_vecs, tgt_vecs, fwd.mean, bwd.mean,
                                          ci[todo], cj[todo], embed, lambda a, b: knn(a, b, config).mean, ec)
                 margin[todo] = np.maximum(margin[todo], cm)
         margin = margin + ev.bonus(nums, nams, ec)
@@ -550,7 +552,7 @@ class _LengthModel:
     ratio: float
 
     @staticmethod
-    def fit(src_texts: Sequence[str], tgt_texts: Sequence[str], anchors: list[tuple[int, int]]) -> "_LengthModel":
+    def fit(src_texts: Sequence[str], tgt_texts: Sequence[str], anchors: list[tuple[int, int]]) -> _LengthModel:
         sl = tuple(len(t) for t in src_texts)
         tl = tuple(len(t) for t in tgt_texts)
         r = [tl[j] / sl[i] for i, j in anchors if sl[i] and tl[j]]

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import numpy as np
 from indic_transliteration import sanscript
@@ -110,11 +110,6 @@ def _deva_key(word: str) -> str:
     if "\u0915" <= last <= "\u0939" or "\u0958" <= last <= "\u095F":
         latin = latin[:-1] if latin.endswith("a") else latin  # inherent vowel is not spoken
     return _ascii_key(latin)
-
-
-def names(text: str) -> frozenset[str]:
-    """Phonetic keys of the words that may be names: every Devanagari word, capitalised Latin words."""
-    return frozenset(k for k, _, _ in name_spans(text))
 
 
 def name_spans(text: str) -> tuple[tuple[str, int, int], ...]:
@@ -223,7 +218,7 @@ def number_candidates(a: SideFacts, b: SideFacts) -> list[tuple[int, int]]:
     for j, nums in enumerate(b.numbers):
         for x in nums - b.common_numbers:
             where.setdefault(x, []).append(j)
-    out = set()
+    out: set[tuple[int, int]] = set()
     for i, nums in enumerate(a.numbers):
         for x in nums - a.common_numbers:
             out.update((i, j) for j in where.get(x, ()))

@@ -235,7 +235,7 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     if opts.refine and embed is not None:
         # a few rounds: embed the concatenations the DP chose, re-run with their true scores
         for _ in range(3):
-            todo = []
+            todo: list[tuple[int, int, int, int, int]] = []
             for (i0, i1, j0, j1) in _candidates(list(_walk(path, sa, sb)), opts.max_bead):
                 s = shape_index[(i1 - i0, j1 - j0)]
                 key = (i1 * (m + 1) + j1) * sa.size + s
