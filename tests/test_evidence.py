@@ -98,3 +98,12 @@ def test_a_day_month_date_counts_twice_and_its_day_not_again() -> None:
     assert ev.shared_numbers(a, b, 0, 0) == 2.0
     c, d = ev.facts(["noong 1902"]), ev.facts(["as far back as 1902"])
     assert ev.shared_numbers(c, d, 0, 0) == 1.0
+
+
+def test_one_shared_fact_confirms_only_vectors_that_already_lean_right() -> None:
+    from aligner.align.config import ComparableConfig
+
+    floor = ComparableConfig().corroborated_vector_conf
+    facts = np.array([2.0, 1.0, 1.0, 0.5, 0.0])
+    vector_conf = np.array([0.0, floor, floor - 0.01, 0.99, 0.99])
+    assert ev.corroborated(facts, vector_conf, floor).tolist() == [True, True, False, False, False]
