@@ -65,12 +65,12 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
     setup_s = time.perf_counter() - t1
     out: dict[str, Alignment] = {}
     if n == 0 or m == 0:
-        beads = tuple([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)])
+        gaps = tuple([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)])
         for mode in modes:
-            info = {"config": config.digest(), "mode_reason": "one side is empty: everything is a gap",
-                    "timings": {"embed": embed_s, "align": setup_s}, "tokens_embedded": tokens,
-                    "tokens_text": count_tokens(src) + count_tokens(tgt)}
-            out[mode] = Alignment(beads, n, m, "parallel" if mode == "auto" else mode, info)
+            empty = {"config": config.digest(), "mode_reason": "one side is empty: everything is a gap",
+                     "timings": {"embed": embed_s, "align": setup_s}, "tokens_embedded": tokens,
+                     "tokens_text": count_tokens(src) + count_tokens(tgt)}
+            out[mode] = Alignment(gaps, n, m, "parallel" if mode == "auto" else mode, empty)
         return out
     pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
     runs: dict[str, tuple[list[Bead], dict]] = {}
@@ -87,7 +87,6 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
             secs[key] = (time.perf_counter() - t - spent, spent)
         return runs[key]
 
-    out: dict[str, Alignment] = {}
     for mode in modes:
         info: dict = {"config": config.digest()}
         note = ""

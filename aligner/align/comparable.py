@@ -581,7 +581,7 @@ def _grown(
         for _ in range(2):  # up to 3-1 / 1-3
             if len(b.src) > 1 and len(b.tgt) > 1:
                 break
-            tries = []
+            tries: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
             if len(b.tgt) == 1:
                 tries += [(b.src + (b.src[-1] + 1,), b.tgt), ((b.src[0] - 1,) + b.src, b.tgt)]
             if len(b.src) == 1:
