@@ -116,7 +116,7 @@ def _pair_report(documents: Sequence[Document], r: PairResult, file: str, writte
         "languages": [src.lang, tgt.lang],
         "documents": [src.name, tgt.name],
         "mode": r.alignment.mode,
-        "mode_reason": r.alignment.info.get("mode_reason", ""),
+        "mode_reason": r.alignment.info.mode_reason,
         "beads": len(r.alignment.beads),
         "tus_written": written.tus,
         "tmx_files": list(written.groups),
@@ -131,9 +131,8 @@ def _pair_report(documents: Sequence[Document], r: PairResult, file: str, writte
             "coverage_percent": round(100.0 * len(aligned) / n, 2) if n else 0.0,
         }
     if timings:
-        t = r.alignment.info.get("timings", {})
-        entry["timings"] = {"align_seconds": round(r.seconds, 3),
-                            **{f"{k}_seconds": round(v, 3) for k, v in sorted(t.items())}}
+        t = r.alignment.info.timings
+        entry["timings"] = {"align_seconds": round(t.align, 3), "embed_seconds": round(t.embed, 3)}
     else:
         entry["timings"] = None
     return entry

@@ -53,6 +53,37 @@ class Bead:
 
 
 @dataclass(frozen=True)
+class Timings:
+    """Seconds of one alignment: in the encoder (documents and whatever the aligner asked for), and the rest."""
+
+    embed: float = 0.0
+    align: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    """How a re-alignment around reviewed links went (aligner.review.realign)."""
+
+    fixed: int  # confirmed or related links kept as they are
+    chain: int  # of those, the links on the monotone chain that cut the documents
+    stretches: int  # stretches re-aligned between them
+
+
+@dataclass(frozen=True)
+class AlignInfo:
+    """What an alignment records beside its beads, so a report can say how it was made."""
+
+    config: str = ""  # AlignConfig.digest() of the numbers that made it
+    mode_reason: str = ""  # which mode ran and why
+    expected_correct: tuple[tuple[str, float], ...] = ()  # auto: sentences each mode expects in correct beads
+    anchors: int = 0  # parallel: pairs on its anchor chain
+    timings: Timings = Timings()
+    tokens_embedded: int = 0  # tokens the aligner embedded (documents it was not given vectors for, merges, clauses)
+    tokens_text: int = 0  # tokens of both documents
+    review: ReviewInfo | None = None
+
+
+@dataclass(frozen=True)
 class Alignment:
     """Every sentence of both sides in exactly one bead, beads in source order."""
 
@@ -60,4 +91,4 @@ class Alignment:
     n_src: int
     n_tgt: int
     mode: str = ""
-    info: dict = field(default_factory=dict, compare=False, hash=False)
+    info: AlignInfo = field(default_factory=AlignInfo, compare=False, hash=False)

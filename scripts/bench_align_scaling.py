@@ -76,12 +76,12 @@ def one(size: int, mode: str) -> dict:
     a = align(src, tgt, embed=embed, src_vecs=sv_all, tgt_vecs=tv_all,
               mode="comparable" if mode == "comparable" else "parallel")
     wall = time.perf_counter() - t0
-    align_s = a.info["timings"]["align"]  # excludes embedding the few real concatenations
+    align_s = a.info.timings.align  # excludes embedding the few real concatenations
     r = score(keep, [(b.src, b.tgt) for b in a.beads], n, m)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"n": n, "m": m, "align_s": round(align_s, 2), "wall_s": round(wall, 2), "peak_mb": round(peak, 1),
             "strict_f1": round(r.strict.f1, 4), "gap_f1": round(r.gap.f1, 4),
-            "tokens_embedded": a.info["tokens_embedded"]}
+            "tokens_embedded": a.info.tokens_embedded}
 
 
 def main() -> int:

@@ -205,7 +205,7 @@ def main() -> int:
                                   else (lambda x: embed(x, encoder)))
                     a = align(d.src, d.tgt, embed=bead_embed, src_vecs=sv, tgt_vecs=tv,
                               src_lang=d.src_lang, tgt_lang=d.tgt_lang)
-                    cell_secs["ours"] += a.info["timings"]["align"]
+                    cell_secs["ours"] += a.info.timings.align
                     links = {"ours": [(b.src, b.tgt) for b in a.beads]}
                     links["bertalign"], sec = peer.align(d.src, d.tgt, sv, tv)
                     cell_secs["bertalign"] += sec

@@ -39,10 +39,10 @@ def run_one(src, tgt, mode, encoder, rates, src_lang, tgt_lang):
     a = align(src, tgt, embed=lambda x: embed(x, encoder), src_vecs=sv, tgt_vecs=tv, mode=mode,
               src_lang=src_lang, tgt_lang=tgt_lang)
     tok_s, tok_t = count_tokens(src), count_tokens(tgt)
-    extra = a.info["tokens_embedded"]
+    extra = a.info.tokens_embedded
     ratio = (tok_s + tok_t + extra) / (tok_s + tok_t)
     embed_s = tok_s * rates[src_lang] + tok_t * rates[tgt_lang] + extra * max(rates[src_lang], rates[tgt_lang])
-    return a, ratio, embed_s, a.info["timings"]["align"]
+    return a, ratio, embed_s, a.info.timings.align
 
 
 def fmt(name, pair, sc: Scores, a, ratio, embed_s, align_s, n):
@@ -72,7 +72,7 @@ def main() -> int:
             sc = score(sc_.gold, [(b.src, b.tgt) for b in a.beads], len(sc_.src), len(sc_.tgt))
             print(fmt(name, f"{s}-{t}", sc, a, ratio, es, al, len(sc_.src) + len(sc_.tgt)), flush=True)
             if args.reasons:
-                print(f"|  |  | {a.info['mode_reason']} |")
+                print(f"|  |  | {a.info.mode_reason} |")
     if not args.no_textberg:
         de_fr_rate = {"de": rates["en"], "fr": rates["en"]}
         total = None

@@ -112,7 +112,7 @@ def run_cell(docs, vecs, modes, encoder, summed: bool = False, config=DEFAULT_CO
         each = align_each(d.src, d.tgt, embed=bead_embed, src_vecs=sv, tgt_vecs=tv, modes=modes,
                           src_lang=d.src_lang, tgt_lang=d.tgt_lang, config=config)
         for mode, a in each.items():
-            secs[mode] += a.info["timings"]["align"]
+            secs[mode] += a.info.timings.align
             used[mode].add(a.mode)
             sc = score(d.gold, [(b.src, b.tgt) for b in a.beads], len(d.src), len(d.tgt))
             total[mode] = sc if mode not in total else total[mode] + sc

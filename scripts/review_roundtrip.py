@@ -74,7 +74,7 @@ def main() -> None:
             second = run_job([edited, tgt], out, options=JobOptions(lang_codes="trados"))
             t2 = time.perf_counter() - t0
             al2 = second.pairs[0].alignment
-            review = al2.info.get("review", {})
+            review = al2.info.review
             now = pairs_of(al2, edited, tgt)
             shifted = [(tuple(i + 1 for i in a), tuple(b)) for a, b in sc.gold]
             f1_after = score(shifted, [(b.src, b.tgt) for b in al2.beads], len(sc.src) + 1, len(sc.tgt)).strict.f1
@@ -82,7 +82,7 @@ def main() -> None:
                            for tu in iter_tus(out / first.report["pairs"][0]["tmx"]))
             print(f"{name:10} | {sum(not b.is_gap for b in al.beads):5} | {len(confirmed):9} | {len(rejected):8} | "
                   f"{len(confirmed & now):7} | {len(rejected & now):13} | {approved:12} | {f1_before:9.3f} | "
-                  f"{f1_after:8.3f} | {t1:7.1f} | {t2:8.1f} | {al.mode}/{al2.mode} {review.get('stretches', 0)}")
+                  f"{f1_after:8.3f} | {t1:7.1f} | {t2:8.1f} | {al.mode}/{al2.mode} {review.stretches if review else 0}")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def test_auto_does_not_lose_to_comparable_on_a_partial_translation(partial_trans
     assert f1["auto"] >= f1["comparable"] - 0.005
     assert f1["auto"] >= f1["parallel"] - 0.005
     assert f1["auto"] >= 0.9
-    assert each["auto"].mode in each["auto"].info["mode_reason"]
+    assert each["auto"].mode in each["auto"].info.mode_reason
 
 
 def test_align_each_gives_what_align_gives_per_mode(partial_translation) -> None:

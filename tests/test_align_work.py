@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+import dataclasses
 
-from aligner.align import align
+import numpy as np
+import pytest
+
+from aligner.align import DEFAULT_CONFIG, align
 
 DIM = 48
 
@@ -78,3 +81,18 @@ def test_auto_still_embeds_merged_beads_when_parallel_can_win() -> None:
     forced, _ = _merged_asked("parallel", related=True)
     auto, used = _merged_asked("auto", related=True)
     assert used == "parallel" and forced > 0 and auto == forced
+
+
+def test_the_alignment_says_how_it_was_made() -> None:
+    src, tgt, table = _docs(related=True)
+    rec = _Recording(table, np.random.default_rng(9))
+    sv, tv = rec(src), rec(tgt)
+    a = align(src, tgt, embed=rec, src_vecs=sv, tgt_vecs=tv, src_lang="tl", tgt_lang="en")
+    assert a.info.config == DEFAULT_CONFIG.digest()
+    assert a.info.mode_reason.startswith(f"{a.mode}: ")
+    assert {name for name, _ in a.info.expected_correct} == {"parallel", "comparable"}
+    assert a.info.anchors > 0 and a.info.timings.align >= 0 and a.info.tokens_text > 0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.info.mode_reason = "edited"  # type: ignore[misc]
+    forced = align(src, tgt, embed=rec, src_vecs=sv, tgt_vecs=tv, mode="comparable")
+    assert forced.info.expected_correct == () and forced.info.mode_reason == "comparable: chosen by the caller"

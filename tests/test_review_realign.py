@@ -7,7 +7,7 @@ import numpy as np
 from aligner.align import align
 from aligner.review.realign import align_anchored, apply_links, chain, without
 from aligner.review.state import Link
-from aligner.types import Alignment, Bead
+from aligner.types import Alignment, Bead, ReviewInfo
 
 RNG = np.random.default_rng(7)
 N = 14
@@ -58,7 +58,7 @@ def test_a_confirmed_link_stays_and_nothing_crosses_it():
     kept = {(b.src, b.tgt) for b in al.beads}
     assert {((i,), (i,)) for i in range(5)} <= kept  # before the link: untouched
     assert {((i,), (i,)) for i in range(9, N)} <= kept  # after it
-    assert al.info["review"] == {"fixed": 1, "chain": 1, "stretches": 2}
+    assert al.info.review == ReviewInfo(fixed=1, chain=1, stretches=2)
 
 
 def test_rejected_pairs_do_not_come_back():

@@ -269,7 +269,7 @@ def write_alignment_tmx(
 
 def config_props(alignment: Any) -> tuple[tuple[str, str], ...]:
     """The header prop naming the aligner configuration that made ``alignment`` (if it says)."""
-    digest = getattr(alignment, "info", {}).get("config")
+    digest = getattr(getattr(alignment, "info", None), "config", "")
     return (("x-aligner-config", digest),) if digest else ()
 
 

@@ -3,7 +3,7 @@
 Every mode's bead scores are turned into calibrated probabilities that the
 bead is correct, so ``auto`` runs each mode and keeps the one that expects more
 sentences in correct beads (``choose.py``); ``--mode`` overrides it.
-``Alignment.info["mode_reason"]`` says which mode ran and why.
+``Alignment.info.mode_reason`` says which mode ran and why.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from aligner.align.modes import MODES, DocPair, get_mode
 from aligner.align.order import order_beads
 from aligner.align.scoring import count_tokens, side_means
 from aligner.errors import ConfigError, EncoderError, InputError
-from aligner.types import Alignment, Bead
+from aligner.types import AlignInfo, Alignment, Bead, Timings
 
 
 def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]], np.ndarray],
@@ -41,7 +41,7 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
 
     ``align(mode=x)`` is ``align_each(modes=(x,))[x]``; asking for ``auto`` and
     the forced modes together (the grid evaluation) costs one run of each mode.
-    An alignment's ``timings["align"]`` counts the modes it needed.
+    An alignment's ``info.timings.align`` counts the modes it needed.
     """
     for mode in modes:
         if mode != "auto" and mode not in MODES:
@@ -67,9 +67,9 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
     if n == 0 or m == 0:
         gaps = tuple([Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)])
         for mode in modes:
-            empty = {"config": config.digest(), "mode_reason": "one side is empty: everything is a gap",
-                     "timings": {"embed": embed_s, "align": setup_s}, "tokens_embedded": tokens,
-                     "tokens_text": count_tokens(src) + count_tokens(tgt)}
+            empty = AlignInfo(config=config.digest(), mode_reason="one side is empty: everything is a gap",
+                              timings=Timings(embed=embed_s, align=setup_s), tokens_embedded=tokens,
+                              tokens_text=count_tokens(src) + count_tokens(tgt))
             out[mode] = Alignment(gaps, n, m, "parallel" if mode == "auto" else mode, empty)
         return out
     pair = DocPair(src, tgt, src_vecs, tgt_vecs, smean, tmean, counted, src_lang, tgt_lang)
@@ -88,7 +88,7 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
         return runs[key]
 
     for mode in modes:
-        info: dict = {"config": config.digest()}
+        expected: tuple[tuple[str, float], ...] = ()
         note = ""
         if mode == "auto":
             names = config.mode_choice.modes
@@ -109,16 +109,15 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
                     ran.append("parallel")
             used, reason = choose_mode({k: v[0] for k, v in got.items()}, n + m, config.mode_choice)
             reason += note
-            info["expected_correct"] = {k: round(expected_correct(v[0]), 2) for k, v in got.items()}
+            expected = tuple((k, round(expected_correct(v[0]), 2)) for k, v in got.items())
             beads, mode_info = got[used]
         else:
             ran, used, reason = [mode], mode, f"{mode}: chosen by the caller"
             beads, mode_info = run(mode, mode, config)
-        info.update(mode_info)
-        timings = {"embed": embed_s + sum(secs[k][1] for k in ran),
-                   "align": setup_s + sum(secs[k][0] for k in ran)}
-        info.update({"mode_reason": reason, "timings": timings, "tokens_embedded": tokens + counted.tokens,
-                     "tokens_text": count_tokens(src) + count_tokens(tgt)})
+        timings = Timings(embed=embed_s + sum(secs[k][1] for k in ran), align=setup_s + sum(secs[k][0] for k in ran))
+        info = AlignInfo(config=config.digest(), mode_reason=reason, expected_correct=expected,
+                         anchors=int(mode_info.get("anchors", 0)), timings=timings,
+                         tokens_embedded=tokens + counted.tokens, tokens_text=count_tokens(src) + count_tokens(tgt))
         out[mode] = Alignment(tuple(beads), n, m, used, info)
     return out
 

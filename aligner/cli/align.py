@@ -101,7 +101,7 @@ def handler(args: argparse.Namespace) -> int:
         [result] = pipeline.align_documents([src, tgt], embedded, [(0, 1)], encoder=encoder,
                                             mode=args.mode, progress=progress)
     a = result.alignment
-    print(f"aligner: mode {a.info['mode_reason']}", file=sys.stderr)
+    print(f"aligner: mode {a.info.mode_reason}", file=sys.stderr)
     options = OutputOptions(lang_codes=args.lang_codes, min_score=args.min_score)
     if args.output:
         try:

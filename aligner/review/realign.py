@@ -17,11 +17,12 @@ that pairing would need a constraint inside the aligner, which it does not offer
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from aligner.review.state import CLAIMS, Link
-from aligner.types import Alignment, Bead
+from aligner.types import Alignment, Bead, ReviewInfo
 
 
 def _gaps(bead: Bead) -> list[Bead]:
@@ -64,7 +65,7 @@ def apply_links(alignment: Alignment, links: Sequence[Link]) -> Alignment:
         score = ln.score if ln.score is not None else scores.get(ln.key, 0.0)
         beads.append(Bead(ln.src, ln.tgt, float(score)))
     return Alignment(tuple(_ordered(beads, alignment.n_src, alignment.n_tgt)), alignment.n_src,
-                     alignment.n_tgt, alignment.mode, dict(alignment.info))
+                     alignment.n_tgt, alignment.mode, alignment.info)
 
 
 def chain(claims: Sequence[Link]) -> list[Link]:
@@ -134,10 +135,9 @@ def align_anchored(src: Sequence[str], tgt: Sequence[str], src_vecs: np.ndarray,
     for b in beads:
         fixed = b.src and b.tgt and (claimed_s.intersection(b.src) or claimed_t.intersection(b.tgt))
         out += _gaps(b) if (not fixed and not b.is_gap and _rejected(b, rejections)) else [b]
-    info = dict(whole.info)
-    info["mode_reason"] = (f"{whole.info.get('mode_reason', whole.mode)}; {len(claims)} reviewed link(s) kept, "
-                           f"{stretches} stretch(es) re-aligned between them")
-    info["review"] = {"fixed": len(claims), "chain": len(cuts), "stretches": stretches}
+    info = replace(whole.info, mode_reason=(f"{whole.info.mode_reason or whole.mode}; {len(claims)} reviewed "
+                                            f"link(s) kept, {stretches} stretch(es) re-aligned between them"),
+                   review=ReviewInfo(fixed=len(claims), chain=len(cuts), stretches=stretches))
     return Alignment(tuple(_ordered(out, n, m)), n, m, whole.mode, info)
 
 
@@ -152,7 +152,7 @@ def without(alignment: Alignment, links: Sequence[Link], status: str = "related"
     for b in alignment.beads:
         beads += _gaps(b) if (b.src, b.tgt) in drop else [b]
     return Alignment(tuple(_ordered(beads, alignment.n_src, alignment.n_tgt)), alignment.n_src, alignment.n_tgt,
-                     alignment.mode, dict(alignment.info))
+                     alignment.mode, alignment.info)
 
 
 __all__ = ["align_anchored", "apply_links", "chain", "without"]
