@@ -109,7 +109,7 @@ def _lenient_text(raw: bytes) -> str:
 
 
 def _identify(path: Path, timeout_s: float) -> str:
-    """"new", "ours", "legacy" or "damaged" (ours, unreadable); refuses anything else."""
+    """"new", "ours" or "legacy"; refuses anything else."""
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -119,6 +119,16 @@ def _identify(path: Path, timeout_s: float) -> str:
         return "new"  # an empty file holds nothing to lose
     if not head.startswith(_MAGIC):
         raise _not_ours(path, "it is not an sqlite database")
+    if head[68:72] == APPLICATION_ID.to_bytes(4, "big"):
+        # Ours by its header: no immutable read. That read ignores the locks, so while another run
+        # checkpoints it sees torn pages and called a healthy cache damaged (2,641 of 33,956 reads
+        # under two writers), and the rebuild then threw every vector away. Real damage shows up,
+        # with sqlite's error code, when the file is opened the normal way.
+        version = int.from_bytes(head[60:64], "big")
+        if version > SCHEMA_VERSION:
+            raise InputError(f"{path} is a cache of a newer aligner (schema {version}, this one reads "
+                             f"{SCHEMA_VERSION}); use that release, or pass --cache another file")
+        return "ours"
     try:
         # immutable: read the main file only, so nothing (no -wal, no -shm) appears beside a file not ours
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=timeout_s)
@@ -134,8 +144,6 @@ def _identify(path: Path, timeout_s: float) -> str:
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema's message may not be UTF-8
         if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
             raise  # in use: the caller embeds without the cache this time
-        if head[68:72] == APPLICATION_ID.to_bytes(4, "big"):
-            return "damaged"
         raise _not_ours(path, "sqlite cannot read it") from None
     if app == APPLICATION_ID:
         if version > SCHEMA_VERSION:
@@ -224,10 +232,7 @@ class EmbeddingCache:
             return None
         try:
             kind = _identify(self.path, self.busy_timeout_s)  # InputError for a file not ours: never touched
-            if kind == "damaged":
-                self._rebuild(sqlite3.DatabaseError("sqlite cannot read it"))  # no error code: damage
-            else:
-                self._conn = self._open(kind)
+            self._conn = self._open(kind)
         except sqlite3.OperationalError as exc:
             if not _busy(exc):
                 self._rebuild(exc)
