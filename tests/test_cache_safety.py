@@ -246,7 +246,9 @@ def _keep_writing(path: str, batches: int) -> None:
             v = rng.standard_normal((40, 8)).astype(np.float32)
             v /= np.linalg.norm(v, axis=1, keepdims=True)
             c.put_many("writer", 8, ((f"w{b}-{i}", v[i]) for i in range(40)))
-            c._connect().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            conn = c._connect()
+            assert conn is not None
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def test_runs_opening_a_cache_another_run_is_filling_never_rebuild_it(tmp_path):
