@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from aligner.atomic import atomic_open
-from aligner.errors import AlignerError, ConfigError, InputError
+from aligner.errors import USER_ERRORS, ConfigError, InputError
 from aligner.job import JobOptions, signature
 
 __all__ = [
@@ -231,7 +231,7 @@ def run_group(task: GroupTask) -> GroupResult:
         # run_job finishes or undoes what a killed run of this group left in its folder
         result = run_job(docs, Path(task.out_root) / group.name, encoder=enc, options=task.options,
                          inputs=[d.file for d in group.documents])
-    except AlignerError as exc:
+    except USER_ERRORS as exc:
         return failed(str(exc))
     except Exception as exc:  # a bug in one group must not stop the batch
         return failed(f"internal error: {type(exc).__name__}: {exc}")
@@ -490,6 +490,7 @@ def _report(groups, keys, unreadable, status, sig, out: Path, options: BatchOpti
 
 def _merge(oks: Sequence[tuple[Group, GroupResult]], out: Path, job: JobOptions) -> list[dict]:
     """One deduplicated TMX per language pair over the finished groups, in manifest order."""
+    from aligner.formats import TOOL
     from tmx.merge import merge_tmx
 
     by_pair: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
@@ -506,7 +507,7 @@ def _merge(oks: Sequence[tuple[Group, GroupResult]], out: Path, job: JobOptions)
                        "read": 0, "duplicates": 0, "tus_written": 0}
         if inputs:
             name = f"{src}-{tgt}.tmx"
-            stats = merge_tmx([out / p for p, _ in inputs], folder / name, lang_codes=job.lang_codes,  # type: ignore[arg-type]
+            stats = merge_tmx([out / p for p, _ in inputs], folder / name, tool=TOOL, lang_codes=job.tmx.lang_codes,
                               origins=[p for p, _ in inputs])
             written.add(name)
             entry.update(tmx=f"{MERGED_DIR}/{name}", read=stats.read, duplicates=stats.duplicates,

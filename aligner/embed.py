@@ -38,8 +38,10 @@ __all__ = [
     "MeteredEncoder",
     "SentenceTransformerEncoder",
     "get_encoder",
+    "check_encoder_name",
     "embed",
     "has_content",
+    "count_long",
     "clean_for_model",
     "DEFAULT_ENCODER",
     "BATCH_SIZE",
@@ -59,6 +61,15 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...  # L2-normalised float32 [n, dim]
 
     def count_tokens(self, text: str) -> int: ...
+
+
+def count_long(encoder: Encoder, texts: Sequence[str]) -> int:
+    """Distinct texts past the model window (``max_tokens``); only long-enough texts are tokenized."""
+    limit = int(getattr(encoder, "max_tokens", 0) or 0)
+    if not limit:
+        return 0
+    # every token covers at least one UTF-8 byte, so shorter texts cannot exceed the window
+    return sum(1 for t in set(texts) if len(t.encode("utf-8", "replace")) + 2 > limit and encoder.count_tokens(t) > limit)
 
 
 def has_content(text: str) -> bool:
@@ -215,9 +226,8 @@ class SentenceTransformerEncoder:
                 raise ConfigError(f"threads must be >= 1, got {threads}")
             torch.set_num_threads(threads)
         self._torch = torch
+        check_encoder_name(self.name)
         local = Path(spec).expanduser()
-        if spec.startswith(("/", ".", "~")) and not local.exists():
-            raise ConfigError(f"encoder {self.name!r}: no model folder at {local}")
         try:
             self._model = sentence_transformers.SentenceTransformer(
                 str(local) if local.exists() else spec, device="cpu"
@@ -344,6 +354,22 @@ _INSTANCES: dict[tuple[str, int | None], Encoder] = {}
 _INSTANCES_LOCK = threading.Lock()
 
 
+def check_encoder_name(name: str) -> str:
+    """Refuse a name no backend takes, or a model folder that is not there, before anything loads."""
+    if name == DEFAULT_ENCODER:
+        return name
+    if not name.startswith("st:") or len(name) == 3:
+        raise ConfigError(
+            f"unknown encoder {name!r}: use {DEFAULT_ENCODER!r} or 'st:NAME_OR_PATH' "
+            "(a sentence-transformers model; needs pip install 'aligner[st]')"
+        )
+    spec = name[3:]
+    local = Path(spec).expanduser()
+    if spec.startswith(("/", ".", "~")) and not local.exists():
+        raise ConfigError(f"encoder {name!r}: no model folder at {local}")
+    return name
+
+
 def get_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None) -> Encoder:
     """Return the encoder called ``name`` ("e5-small" or "st:NAME_OR_PATH").
 
@@ -353,15 +379,11 @@ def get_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None) -> E
     with _INSTANCES_LOCK:
         enc = _INSTANCES.get(key)
         if enc is None:
+            check_encoder_name(name)
             if name == DEFAULT_ENCODER:
                 enc = E5Encoder(threads=threads)
-            elif name.startswith("st:") and len(name) > 3:
-                enc = SentenceTransformerEncoder(name[3:], threads=threads)
             else:
-                raise ConfigError(
-                    f"unknown encoder {name!r}: use {DEFAULT_ENCODER!r} or 'st:NAME_OR_PATH' "
-                    "(a sentence-transformers model; needs pip install 'aligner[st]')"
-                )
+                enc = SentenceTransformerEncoder(name[3:], threads=threads)
             _INSTANCES[key] = enc
         return enc
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tmx.errors import LanguageCodeError, TmxError
+
 
 class AlignerError(Exception):
     """Base class: the message must tell the user what to do."""
@@ -27,7 +29,22 @@ class EncoderError(AlignerError):
     exit_code = 4
 
 
-class TmxError(AlignerError):
-    """A TMX file is malformed, hostile or not TMX."""
+# The tmx package has its own errors (it depends on nothing here); they are re-exported so
+# ``aligner.errors.TmxError`` stays the one TmxError, and mapped to exit codes below.
+_TMX_EXIT_CODES: dict[type[Exception], int] = {TmxError: 5, LanguageCodeError: ConfigError.exit_code}
 
-    exit_code = 5
+# Everything that is the user's to fix: a message, never a traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (AlignerError, *_TMX_EXIT_CODES)
+
+
+def exit_code(exc: BaseException) -> int:
+    if isinstance(exc, AlignerError):
+        return exc.exit_code
+    for cls, code in _TMX_EXIT_CODES.items():
+        if isinstance(exc, cls):
+            return code
+    return 1
+
+
+__all__ = ["AlignerError", "ConfigError", "EncoderError", "InputError", "LanguageCodeError", "TmxError",
+           "USER_ERRORS", "exit_code"]

@@ -10,6 +10,7 @@ all agree.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,10 +18,15 @@ from aligner.errors import ConfigError, InputError
 from aligner.langid import language_name
 from aligner.types import Alignment, Document
 
-ALIGNED = "aligned"
-HEADING = "heading"
-ONLY_IN_PREFIX = "only-in-"
 OPENING = "(before the first heading)"
+
+
+class RowStatus(enum.Enum):
+    """What a row of the diff is: the views style by it, the JSON names it (``GapRow.label``)."""
+
+    ALIGNED = "aligned"  # sentences of two or more versions linked together
+    ONLY_IN = "only-in"  # content one version has and the others lack
+    HEADING = "heading"  # only headings: a section landmark, aligned or not
 
 
 @dataclass(frozen=True)
@@ -28,22 +34,24 @@ class GapRow:
     """One line of the side-by-side diff.
 
     ``cells[d]`` holds the indices into ``documents[d].sentences`` shown in
-    this row (empty when that document has nothing here). ``status`` is
-    ``aligned``, ``only-in-<lang>`` or ``heading`` (a row made only of
-    headings, shown as a section landmark whether or not it is aligned).
-    ``score`` is the mean score of the beads behind the row.
+    this row (empty when that document has nothing here). ``only_in`` is the
+    language of the one version an ``ONLY_IN`` row comes from. ``score`` is the
+    mean score of the beads behind the row.
     """
 
     cells: tuple[tuple[int, ...], ...]
-    status: str
+    status: RowStatus
     score: float | None = None
+    only_in: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.status is RowStatus.ONLY_IN) != (self.only_in is not None):
+            raise ValueError(f"a {self.status.value} row has only_in={self.only_in!r}")
 
     @property
-    def only_in(self) -> str | None:
-        """Language code when the row exists in one version only."""
-        if self.status.startswith(ONLY_IN_PREFIX):
-            return self.status[len(ONLY_IN_PREFIX):]
-        return None
+    def label(self) -> str:
+        """``aligned``, ``heading`` or ``only-in-<lang>``: the row's status in the JSON export."""
+        return f"{self.status.value}-{self.only_in}" if self.only_in is not None else self.status.value
 
     @property
     def present(self) -> tuple[int, ...]:
@@ -337,14 +345,15 @@ def build_report(
         cells = groups[g]
         present = [d for d, cell in enumerate(cells) if cell]
         kinds = {documents[d].sentences[s].kind for d in present for s in cells[d]}
+        only_in = None
         if kinds == {"heading"}:
-            status = HEADING
+            status = RowStatus.HEADING
         elif len(present) == 1:
-            status = ONLY_IN_PREFIX + documents[present[0]].lang
+            status, only_in = RowStatus.ONLY_IN, documents[present[0]].lang
         else:
-            status = ALIGNED
+            status = RowStatus.ALIGNED
         mean = sum(scores[g]) / len(scores[g]) if scores[g] else None
-        rows.append(GapRow(cells=cells, status=status, score=mean))
+        rows.append(GapRow(cells=cells, status=status, score=mean, only_in=only_in))
 
     coverage = tuple(
         Coverage(
@@ -365,7 +374,7 @@ def build_report(
 
 
 def _sections(documents: Sequence[Document], rows: Sequence[GapRow]) -> tuple[Section, ...]:
-    starts = [k for k, row in enumerate(rows) if row.status == HEADING]
+    starts = [k for k, row in enumerate(rows) if row.status is RowStatus.HEADING]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     out = []
@@ -373,7 +382,7 @@ def _sections(documents: Sequence[Document], rows: Sequence[GapRow]) -> tuple[Se
         first = rows[start] if rows else None
         headings = tuple(
             " ".join(documents[d].sentences[s].text for s in first.cells[d]) or None
-            if first is not None and first.status == HEADING else None
+            if first is not None and first.status is RowStatus.HEADING else None
             for d in range(len(documents))
         )
         counts = []
@@ -432,7 +441,7 @@ def report_to_json(report: GapReport) -> dict:
         "rows": [
             {
                 "cells": [list(cell) for cell in row.cells],
-                "status": row.status,
+                "status": row.label,
                 "score": None if row.score is None else round(row.score, 4),
             }
             for row in report.rows

@@ -14,9 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aligner import __version__, outdir
 from aligner.align.config import DEFAULT_CONFIG
+from aligner.formats import TOOL, TmxOptions
 from aligner.pipeline import (
     Embedded,
     PairResult,
@@ -34,6 +36,9 @@ from aligner.review.rundata import REPORT_FILE, RUN_FILE, report_bytes
 from aligner.review.state import Resolved
 from aligner.types import Document
 from tmx.write import multilingual_tus, write_tmx
+
+if TYPE_CHECKING:
+    from aligner.embed import Encoder
 
 _LANG_OR_KIND = re.compile(r"^(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)?|wiki|pdf|text|web|txt)$")
 
@@ -53,9 +58,7 @@ def pair_name(a: Document, b: Document) -> str:
 @dataclass(frozen=True)
 class JobOptions:
     mode: str = "auto"
-    lang_codes: str = "bcp47"
-    min_score: float | None = None
-    confirmed_only: bool = False  # bilingual TMX: only links a person confirmed (aligner review)
+    tmx: TmxOptions = TmxOptions()  # confirmed_only: in the bilingual TMX (aligner review)
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,11 @@ class JobResult:
 
 def signature(encoder_identity: str, options: JobOptions) -> str:
     """One line that names everything the output depends on, like sacrebleu's signatures."""
-    min_score = "none" if options.min_score is None else f"{options.min_score:g}"
+    tmx = options.tmx
+    min_score = "none" if tmx.min_score is None else f"{tmx.min_score:g}"
     return (f"aligner:{__version__}|encoder:{encoder_identity}|mode:{options.mode}"
-            f"|config:{DEFAULT_CONFIG.digest()}|lang-codes:{options.lang_codes}|min-score:{min_score}"
-            + ("|confirmed-only" if options.confirmed_only else ""))
+            f"|config:{DEFAULT_CONFIG.digest()}|lang-codes:{tmx.lang_codes}|min-score:{min_score}"
+            + ("|confirmed-only" if tmx.confirmed_only else ""))
 
 
 def trios(documents: Sequence[Document], pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -165,7 +169,7 @@ def _multi_marked(tus, triples: Sequence[Triple], trio: tuple[int, int, int],
         yield replace(tu, props=(*tu.props, *review_props("confirmed" if confirmed else None, preset)))
 
 
-def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encoder=None,
+def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encoder: Encoder,
             options: JobOptions = JobOptions(), progress: ProgressFn | None = None,
             inputs: Sequence[str | os.PathLike] = (), force: bool = False) -> JobResult:
     """Align, then write the outputs into ``out_dir`` beside whatever else is there.
@@ -176,7 +180,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     review) are read: confirmed and related links stay fixed and only the rest
     is re-aligned. The run never writes review.json; it is the reviewer's.
     """
-    from aligner.embed import MeteredEncoder, get_encoder
+    from aligner.embed import MeteredEncoder
     from aligner.review import export, rundata
     from aligner.review import state as review_state
     from aligner.review.realign import without
@@ -190,7 +194,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     indexes = [review_state.SentenceIndex(d) for d in documents]
     resolved = {(i, j): review_state.resolve(state.pair(documents[i].name, documents[j].name), indexes[i],
                                              indexes[j]) for i, j in pairs}
-    enc = MeteredEncoder(encoder if encoder is not None else get_encoder())
+    enc = MeteredEncoder(encoder)
     pinned = "SOURCE_DATE_EPOCH" in os.environ
     embedded = embed_documents(documents, enc, progress=progress)
     after_documents = enc.meter
@@ -200,8 +204,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     # Related links are no translations: keep them out of every TM, the three-language one included.
     found = triangles(documents, [PairResult(r.src, r.tgt, without(r.alignment, resolved[(r.src, r.tgt)].links),
                                              r.seconds) for r in results])
-    export_options = export.ExportOptions(lang_codes=options.lang_codes, min_score=options.min_score,
-                                          confirmed_only=options.confirmed_only)
+    export_options = options.tmx
     files = [export.pair_files(pair_file(documents[r.src], documents[r.tgt]), documents[r.src], documents[r.tgt],
                                r.alignment, export.statuses_of(resolved[(r.src, r.tgt)].links), export_options)
              for r in results]
@@ -213,18 +216,18 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
             src, tgt = documents[r.src], documents[r.tgt]
             for name, tus in pf.groups.items():
                 with out.open(name) as f:
-                    export.write_group(f, tus, src, tgt, options.lang_codes)
+                    export.write_group(f, tus, src, tgt, export_options.lang_codes)
             pair_entries.append(_pair_report(documents, r, pf.main, pf, not pinned, resolved[(r.src, r.tgt)]))
         multi_entries = []
         statuses = {k: export.statuses_of(v.links) for k, v in resolved.items()}
         for (a, b, c), triples in sorted(found.items()):
             docs = (documents[a], documents[b], documents[c])
             file = multi_file(docs)
-            tus = _multi_marked(multilingual_tus(triples, docs), triples, (a, b, c), statuses, options.lang_codes)
+            tus = _multi_marked(multilingual_tus(triples, docs), triples, (a, b, c), statuses, export_options.lang_codes)
             with out.open(file) as f:
                 stats = write_tmx(f, tus,
-                                  srclang="*all*", langs=[d.lang for d in docs],
-                                  lang_codes=options.lang_codes, min_score=options.min_score,  # type: ignore[arg-type]
+                                  srclang="*all*", langs=[d.lang for d in docs], tool=TOOL,
+                                  lang_codes=export_options.lang_codes, min_score=export_options.min_score,
                                   header_props=(("x-aligner-config", DEFAULT_CONFIG.digest()),))
             multi_entries.append({"tmx": file, "languages": [d.lang for d in docs],
                                   "documents": [d.name for d in docs], "tus_written": stats.written})
@@ -240,7 +243,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
             f.write(report_bytes(report))
         run = rundata.RunData(tuple(documents), tuple(rundata.RunPair(r.src, r.tgt, pf.main, r.alignment)
                                                       for r, pf in zip(results, files)),
-                              getattr(enc, "name", ""), options.lang_codes, options.min_score,
+                              getattr(enc, "name", ""), export_options.lang_codes, export_options.min_score,
                               tuple(ix.digest for ix in indexes))
         with out.open(RUN_FILE) as f:
             rundata.write(run, f)

@@ -139,9 +139,13 @@ def check_code(code: str) -> str:
     with the wrong rules and write a TMX no CAT tool matches; the IANA
     registry (through ``langcodes``) says which codes exist.
     """
+    from tmx.errors import LanguageCodeError
     from tmx.langcodes import to_bcp47
 
-    tag = to_bcp47(code)
+    try:
+        tag = to_bcp47(code)
+    except LanguageCodeError as exc:
+        raise ConfigError(str(exc)) from None
     if not langcodes.tag_is_valid(tag):
         raise ConfigError(f"unknown language code '{code}'; use an ISO 639 code such as en, tl or ne "
                           "(optionally with a region, e.g. en-US)")

@@ -18,6 +18,7 @@ from aligner.errors import InputError
 from aligner.types import Alignment, Document
 
 if TYPE_CHECKING:
+    from aligner.embed import Encoder
     from aligner.review.state import Link
 
 ProgressFn = Callable[[str, int, int], None]
@@ -100,11 +101,12 @@ def check_language(doc: Document) -> None:
         )
 
 
-def embed_documents(documents: Sequence[Document], encoder=None, *,
+def embed_documents(documents: Sequence[Document], encoder: Encoder, *,
                     progress: ProgressFn | None = None) -> Embedded:
-    from aligner.embed import embed, get_encoder
+    """Every document's vectors; ``encoder`` is the command's one encoder (never looked up here)."""
+    from aligner.embed import embed
 
-    enc = encoder if encoder is not None else get_encoder()
+    enc = encoder
     t0 = time.perf_counter()
     missed = 0
     vectors = []
@@ -123,15 +125,15 @@ def embed_documents(documents: Sequence[Document], encoder=None, *,
 
 
 def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Sequence[tuple[int, int]],
-                    *, encoder=None, mode: str = "auto",
+                    *, encoder: Encoder, mode: str = "auto",
                     progress: ProgressFn | None = None,
                     reviewed: Mapping[tuple[int, int], Sequence[Link]] | None = None) -> list[PairResult]:
     """Align each pair; a pair with ``reviewed`` links keeps them and is re-aligned only between them."""
     from aligner.align import align
-    from aligner.embed import embed, get_encoder
+    from aligner.embed import embed
     from aligner.review.realign import align_anchored
 
-    enc = encoder if encoder is not None else get_encoder()
+    enc = encoder
 
     def embed_texts(texts: list[str]) -> np.ndarray:
         return embed(texts, enc)
@@ -154,6 +156,15 @@ def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Se
     if progress:
         progress("aligning", len(pairs), len(pairs))
     return results
+
+
+def align_every_pair(documents: Sequence[Document], encoder: Encoder, *, mode: str = "auto",
+                     progress: ProgressFn | None = None) -> dict[tuple[int, int], Alignment]:
+    """Embed each document once and align every pair (i < j), keyed as ``gaps.build_report`` wants."""
+    embedded = embed_documents(documents, encoder, progress=progress)
+    pairs = [(i, j) for i in range(len(documents)) for j in range(i + 1, len(documents))]
+    results = align_documents(documents, embedded, pairs, encoder=encoder, mode=mode, progress=progress)
+    return {(r.src, r.tgt): r.alignment for r in results}
 
 
 def aligned_sets(alignment: Alignment) -> tuple[set[int], set[int]]:
@@ -199,6 +210,6 @@ def triangle(ab: Alignment, ac: Alignment, bc: Alignment) -> list[Triple]:
 
 
 __all__ = [
-    "Embedded", "PairResult", "Triple", "aligned_sets", "align_documents",
+    "Embedded", "PairResult", "Triple", "align_documents", "align_every_pair", "aligned_sets",
     "check_documents", "check_not_empty", "embed_documents", "language_pairs", "triangle",
 ]

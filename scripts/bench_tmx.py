@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from aligner.formats import TOOL
 from tmx.model import TranslationUnit
 from tmx.read import iter_tus
 from tmx.write import write_tmx
@@ -86,7 +87,7 @@ def main() -> int:
 
     t0 = time.perf_counter()
     c0 = cpu_s()
-    stats = write_tmx(out, synthetic_tus(args.n), srclang="en", langs=["en", "tl"], creationdate="20260101T000000Z")
+    stats = write_tmx(out, synthetic_tus(args.n), srclang="en", langs=["en", "tl"], tool=TOOL, creationdate="20260101T000000Z")
     write_s = time.perf_counter() - t0
     write_cpu = cpu_s() - c0
     write_peak = peak_rss_mb()

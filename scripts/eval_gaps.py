@@ -18,9 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
-from aligner.cli.gaps import align_documents  # noqa: E402
+from aligner.embed import get_encoder  # noqa: E402
 from aligner.evaluate import PRF  # noqa: E402
 from aligner.gaps import build_report  # noqa: E402
+from aligner.pipeline import align_every_pair  # noqa: E402
 from evaldata import presplit_document  # noqa: E402
 
 BAR = 0.95
@@ -48,7 +49,7 @@ def main() -> int:
             sc = scenarios.build(name, s, t)
             docs = [presplit_document(f"{name}.{s}", s, sc.src), presplit_document(f"{name}.{t}", t, sc.tgt)]
             start = time.perf_counter()
-            alignments = align_documents(docs)
+            alignments = align_every_pair(docs, get_encoder())
             report = build_report(docs, alignments)
             secs = time.perf_counter() - start
             gold_src, gold_tgt = gold_gaps(sc)

@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenarios  # noqa: E402
-from aligner.cli.gaps import align_documents  # noqa: E402
+from aligner.embed import get_encoder  # noqa: E402
 from aligner.gaps import GapReport, build_report  # noqa: E402
+from aligner.pipeline import align_every_pair  # noqa: E402
 from evaldata import presplit_document  # noqa: E402
 
 BAR = 0.95
@@ -74,7 +75,7 @@ def main() -> int:
         sc = scenarios.build(args.scenario, s, t)
         docs = [presplit_document(f"{args.scenario}.{s}", s, sc.src),
                 presplit_document(f"{args.scenario}.{t}", t, sc.tgt)]
-        report = build_report(docs, align_documents(docs))
+        report = build_report(docs, align_every_pair(docs, get_encoder()))
         runs = gold_runs(sc)
         right = missed = 0
         for side, sentences, gold in runs:

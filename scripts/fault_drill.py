@@ -102,11 +102,12 @@ class Drill:
         return [read_document(a, lang=langs.get(Path(a).name)) for a in args]
 
     def run_inprocess(self, args: list[str], out: Path, cache_dir: Path, lang_codes: str = "bcp47"):
+        from aligner.formats import TmxOptions
         from aligner.job import JobOptions, run_job
 
         os.environ["ALIGNER_CACHE_DIR"] = str(cache_dir)
         return run_job(self.documents(args), out, encoder=self.encoder, inputs=args,
-                       options=JobOptions(lang_codes=lang_codes))
+                       options=JobOptions(tmx=TmxOptions(lang_codes=lang_codes)))  # type: ignore[arg-type]
 
     def reference(self, args: list[str], name: str, lang_codes: str = "bcp47") -> dict[str, bytes]:
         out = self.work / name

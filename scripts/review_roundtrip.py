@@ -21,7 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from aligner.embed import get_encoder  # noqa: E402
 from aligner.evaluate import score  # noqa: E402
+from aligner.formats import TmxOptions  # noqa: E402
 from aligner.job import JobOptions, run_job  # noqa: E402
 from aligner.review.session import Session  # noqa: E402
 from aligner.review.state import Link, sort_links  # noqa: E402
@@ -49,6 +51,7 @@ def main() -> None:
     print(f"pair {s}-{t}, reviewer reads the first {args.review} links; trados TMX")
     print("scenario   | links | confirmed | rejected | survive | rejected back | approved TUs | F1 before | "
           "F1 after | run 1 s | re-run s | modes, stretches")
+    encoder = get_encoder()
     for name in args.scenarios:
         sc = build(name, s, t)
         src, tgt = presplit_document(f"{name}.{s}", s, sc.src), presplit_document(f"{name}.{t}", t, sc.tgt)
@@ -56,7 +59,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out"
             t0 = time.perf_counter()
-            first = run_job([src, tgt], out, options=JobOptions(lang_codes="trados"))
+            first = run_job([src, tgt], out, encoder=encoder, options=JobOptions(tmx=TmxOptions(lang_codes="trados")))
             t1 = time.perf_counter() - t0
             al = first.pairs[0].alignment
             f1_before = score(sc.gold, [(b.src, b.tgt) for b in al.beads], len(sc.src), len(sc.tgt)).strict.f1
@@ -71,7 +74,7 @@ def main() -> None:
                                 src, tgt)
             edited = presplit_document(src.name, s, [INSERTED[s], *sc.src])
             t0 = time.perf_counter()
-            second = run_job([edited, tgt], out, options=JobOptions(lang_codes="trados"))
+            second = run_job([edited, tgt], out, encoder=encoder, options=JobOptions(tmx=TmxOptions(lang_codes="trados")))
             t2 = time.perf_counter() - t0
             al2 = second.pairs[0].alignment
             review = al2.info.review

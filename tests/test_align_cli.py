@@ -1,7 +1,9 @@
 import json
 
+import pytest
+
 from aligner.cli import main
-from aligner.cli.align import FORMATTERS
+from aligner.formats import FORMATS
 
 
 def test_align_cli_presplit_beads_cover_both_files(tmp_path, capsys):
@@ -17,11 +19,17 @@ def test_align_cli_presplit_beads_cover_both_files(tmp_path, capsys):
     assert "mode" in capsys.readouterr().err
 
 
-def test_align_cli_unknown_format_is_an_input_error(tmp_path):
+def test_align_cli_unknown_format_is_a_bad_option_and_help_lists_every_format(tmp_path, capsys):
     f = tmp_path / "a.txt"
     f.write_text("One.\n")
-    assert main(["align", str(f), str(f), "--presplit", "--format", "nope"]) == 2
-    assert {"beads", "tsv", "jsonl"} <= set(FORMATTERS)
+    assert main(["align", str(f), str(f), "--presplit", "--format", "nope"]) == 3
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+    assert set(FORMATS) == {"beads", "tsv", "jsonl", "tmx"}
+    with pytest.raises(SystemExit) as done:
+        main(["align", "--help"])
+    assert done.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps the help
+    assert all(f"{name}:" in shown for name in FORMATS) and "{beads,tsv,jsonl,tmx}" in shown
 
 
 def test_align_tmx_output_takes_lang_codes_and_min_score(tmp_path, embed_cache_dir):

@@ -74,15 +74,15 @@ def test_auto_keeps_the_mode_that_expects_more_sentences_right() -> None:
 
 
 def test_tmx_header_names_the_configuration() -> None:
+    from aligner.formats import FORMATS, TmxOptions
     from aligner.types import AlignInfo, Alignment, Document, Sentence
-    from tmx.write import write_alignment_tmx
 
     src = Document("a", "en", "text", (Sentence("Hello there.", "en", 0, 12),))
     tgt = Document("b", "tl", "text", (Sentence("Kumusta.", "tl", 0, 8),))
     a = Alignment((Bead((0,), (0,), 0.9),), 1, 1, "parallel", AlignInfo(config=DEFAULT_CONFIG.digest()))
-    buf = io.BytesIO()
-    write_alignment_tmx(buf, a, src, tgt)
-    assert f'<prop type="x-aligner-config">{DEFAULT_CONFIG.digest()}</prop>' in buf.getvalue().decode()
+    out = io.StringIO()  # no buffer: the TMX bytes come back decoded
+    FORMATS["tmx"].write(a, src, tgt, out, TmxOptions())
+    assert f'<prop type="x-aligner-config">{DEFAULT_CONFIG.digest()}</prop>' in out.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
 import subprocess
 import sys
 
-from aligner.cli import build_parser
-from aligner.errors import AlignerError, InputError
+import pytest
+
+from aligner.cli import build_parser, main
+from aligner.errors import AlignerError, ConfigError, InputError
 
 
 def test_version_flag_prints_package_version():
@@ -19,10 +21,8 @@ def test_error_classes_map_to_distinct_exit_codes():
 
 
 def test_parser_requires_a_command(capsys):
-    parser = build_parser()
-    try:
-        parser.parse_args([])
-    except SystemExit as exc:
-        assert exc.code == 2
-    else:  # pragma: no cover
-        raise AssertionError("no command accepted")
+    with pytest.raises(ConfigError, match="required: COMMAND"):
+        build_parser().parse_args([])
+    assert main([]) == 3  # a command-line mistake is a bad option
+    err = capsys.readouterr().err
+    assert err.count("usage: aligner") == 2 and "Traceback" not in err

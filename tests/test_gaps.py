@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.errors import ConfigError, InputError
-from aligner.gaps import ALIGNED, HEADING, OPENING, Anchor, build_report, report_to_json
+from aligner.gaps import OPENING, Anchor, GapRow, RowStatus, build_report, report_to_json
 from aligner.types import Alignment, Bead, Document, Sentence
 
 
@@ -46,8 +46,12 @@ def test_two_documents_rows_follow_reading_order_and_mark_gaps():
     report = build_report([TL, NE], {(0, 1): TL_NE})
     covered_once(report)
     reads_in_order(report)
-    statuses = [row.status for row in report.rows]
-    assert statuses == [HEADING, ALIGNED, "only-in-tl", "only-in-tl", "only-in-ne", ALIGNED]
+    statuses = [(row.status, row.only_in) for row in report.rows]
+    only = RowStatus.ONLY_IN
+    assert statuses == [(RowStatus.HEADING, None), (RowStatus.ALIGNED, None), (only, "tl"), (only, "tl"),
+                        (only, "ne"), (RowStatus.ALIGNED, None)]
+    assert [row["status"] for row in report_to_json(report)["rows"]] == [
+        "heading", "aligned", "only-in-tl", "only-in-tl", "only-in-ne", "aligned"]
     assert report.rows[1].score == pytest.approx(0.8)
     assert report.gap_sentences(0) == {2, 3}
     assert report.gap_sentences(1) == {2}
@@ -98,7 +102,7 @@ def test_three_documents_merge_links_through_the_third():
     assert ((1,), (), (1,)) in cells
     assert ((2,), (1,), ()) in cells
     assert ((), (), (2,)) in cells
-    only = [row.status for row in report.rows if row.only_in]
+    only = [row.label for row in report.rows if row.only_in]
     assert only == ["only-in-en"]
 
 
@@ -248,3 +252,12 @@ def test_random_monotone_alignments_give_ordered_complete_rows(data):
         if anchor.after is not None and first_other is not None:
             assert anchor.after < first_other
     assert sum(c.units for c in report.totals) == n + m
+
+
+def test_a_row_is_only_in_one_language_exactly_when_its_status_says_so():
+    assert GapRow(((0,), ()), RowStatus.ONLY_IN, only_in="tl").label == "only-in-tl"
+    assert GapRow(((0,), (0,)), RowStatus.ALIGNED).label == "aligned"
+    with pytest.raises(ValueError):
+        GapRow(((0,), ()), RowStatus.ONLY_IN)
+    with pytest.raises(ValueError):
+        GapRow(((0,), (0,)), RowStatus.ALIGNED, only_in="tl")

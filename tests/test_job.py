@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from aligner.embed import get_encoder
 from aligner.errors import InputError
 from aligner.ingest import document_from_text
 from aligner.job import JobOptions, base_name, pair_name, run_job
@@ -13,6 +14,12 @@ from aligner.pipeline import check_documents, language_pairs, triangle
 from aligner.types import Alignment, Bead, Document, Sentence
 from test_tmx_support import assert_valid_tmx
 from tmx.read import iter_tus
+
+
+def run(documents, out_dir, **kwargs):
+    """run_job with the default encoder, resolved once per call as ``aligner run`` does."""
+    kwargs.setdefault("encoder", get_encoder())
+    return run_job(documents, out_dir, **kwargs)
 
 
 def doc(name: str, lang: str, n: int = 1) -> Document:
@@ -59,8 +66,8 @@ def job(small_corpus):
     root, docs = small_corpus
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        first = run_job(docs, root / "out1", options=JobOptions())
-        second = run_job(docs, root / "out2", options=JobOptions())
+        first = run(docs, root / "out1", options=JobOptions())
+        second = run(docs, root / "out2", options=JobOptions())
     return docs, first, second
 
 
@@ -124,7 +131,7 @@ def test_a_failed_run_leaves_the_previous_output_untouched(small_corpus, tmp_pat
 
     monkeypatch.setattr("aligner.job.write_tmx", boom)
     with pytest.raises(RuntimeError):
-        run_job(docs, out, options=JobOptions(), force=True)
+        run(docs, out, options=JobOptions(), force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert (out / "keep.txt").read_text() == "previous run"
@@ -133,7 +140,7 @@ def test_a_failed_run_leaves_the_previous_output_untouched(small_corpus, tmp_pat
 def test_document_from_text_with_no_sentences_is_refused():
     empty = document_from_text("   \n", lang="tl")
     with pytest.raises(InputError):
-        run_job([empty, doc("b", "ne")], "/nonexistent/never-written")
+        run([empty, doc("b", "ne")], "/nonexistent/never-written")
 
 
 @pytest.mark.parametrize("pair", ["lenin.tl-ne.tmx", "lenin+lenin-and-stalin.tl-en.tmx",
@@ -172,7 +179,7 @@ def flores_job(tmp_path_factory, embed_cache_dir):
             sents.append(Sentence(line, lang, pos, pos + len(line)))
             pos += len(line) + 1
         docs.append(Document(f"flores-dev.{lang}", lang, "text", tuple(sents), "\n".join(lines)))
-    return docs, run_job(docs, root / "out", options=JobOptions())
+    return docs, run(docs, root / "out", options=JobOptions())
 
 
 def test_three_translations_give_a_three_language_tu_per_sentence(flores_job):
@@ -216,7 +223,7 @@ def test_report_counts_every_text_the_model_embedded_including_clauses(small_cor
     enc = CountingEncoder(get_encoder())
     # Forced parallel embeds the merged beads it chooses; auto would not on these loosely
     # related slices (comparable leads by far, so parallel's merges cannot change the choice).
-    result = run_job(docs, tmp_path / "out", encoder=enc, options=JobOptions(mode="parallel"))
+    result = run(docs, tmp_path / "out", encoder=enc, options=JobOptions(mode="parallel"))
     emb = result.report["embedding"]
     unique_sentences = {t for d in docs for t in d.texts}
     assert emb["documents"]["texts"] == emb["texts_embedded"] > 0

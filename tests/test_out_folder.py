@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from aligner.embed import get_encoder
 from aligner.errors import InputError
 from aligner.job import run_job
+
+
+def run(documents, out_dir, **kwargs):
+    """run_job with the default encoder, resolved once per call as ``aligner run`` does."""
+    kwargs.setdefault("encoder", get_encoder())
+    return run_job(documents, out_dir, **kwargs)
 
 MARKER = ".aligner-out.json"
 
@@ -54,9 +61,9 @@ def test_out_holding_the_inputs_is_refused_and_force_keeps_every_user_file(small
     with monkeypatch.context() as mp:
         no_embedding(mp)
         with pytest.raises(InputError, match="--force"):
-            run_job(docs[:2], proj, inputs=inputs)
+            run(docs[:2], proj, inputs=inputs)
     assert tree(proj) == before
-    result = run_job(docs[:2], proj, inputs=inputs, force=True)
+    result = run(docs[:2], proj, inputs=inputs, force=True)
     after = tree(proj)
     for name, data in before.items():
         assert after[name] == data, name
@@ -70,7 +77,7 @@ def test_a_parent_folder_as_out_is_refused(small_corpus, tmp_path, monkeypatch):
     inputs = copy_inputs(small_corpus, tmp_path / "a" / "b")
     no_embedding(monkeypatch)
     with pytest.raises(InputError, match="holds the input"):
-        run_job(docs[:2], tmp_path, inputs=inputs)
+        run(docs[:2], tmp_path, inputs=inputs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
 
 
@@ -81,19 +88,19 @@ def test_non_empty_folder_without_marker_is_refused(small_corpus, tmp_path, monk
     (out / "thesis.docx").write_bytes(b"\x00precious")
     no_embedding(monkeypatch)
     with pytest.raises(InputError, match="not written by aligner"):
-        run_job(docs, out)
+        run(docs, out)
     assert tree(out) == {"thesis.docx": b"\x00precious"}
 
 
 def test_rerun_replaces_only_its_own_files_and_keeps_what_others_added(small_corpus, tmp_path):
     _, docs = small_corpus
     out = tmp_path / "out"
-    run_job(docs, out)
+    run(docs, out)
     first = written(out)
     assert "lenin+lenin-and-stalin.multi.tmx" in first
     (out / "review-state.json").write_text('{"accepted": [1]}')  # what `aligner review` keeps beside
     # a smaller run: the stale pair files of the first run go, the user's file stays
-    run_job(docs[:2], out)
+    run(docs[:2], out)
     assert written(out) == {"lenin.tl-ne.tmx", "report.json", "alignments.json"}
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "lenin.tl-ne.tmx", "report.json",
                                                             "alignments.json", "review-state.json"])
@@ -103,14 +110,14 @@ def test_rerun_replaces_only_its_own_files_and_keeps_what_others_added(small_cor
 def test_an_output_the_user_changed_is_never_overwritten(small_corpus, tmp_path, monkeypatch):
     _, docs = small_corpus
     out = tmp_path / "out"
-    run_job(docs[:2], out)
+    run(docs[:2], out)
     (out / "lenin.tl-ne.tmx").write_text("edited by hand in OmegaT")
     before = tree(out)
     with monkeypatch.context() as mp:
         no_embedding(mp)
         for force in (False, True):
             with pytest.raises(InputError, match="lenin.tl-ne.tmx"):
-                run_job(docs[:2], out, force=force)
+                run(docs[:2], out, force=force)
     assert tree(out) == before
 
 
@@ -120,8 +127,8 @@ def test_symlinked_out_leaves_nothing_beside_the_link(small_corpus, tmp_path):
     real.mkdir()
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
-    run_job(docs[:2], link)
-    run_job(docs[:2], link)
+    run(docs[:2], link)
+    run(docs[:2], link)
     assert link.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
     assert written(real) == {"lenin.tl-ne.tmx", "report.json", "alignments.json"}
@@ -134,7 +141,7 @@ def test_concurrent_runs_on_one_out_never_fail_or_mix(small_corpus, tmp_path):
 
     def one(k: int) -> None:
         try:
-            run_job(docs if k % 2 else docs[:2], out)
+            run(docs if k % 2 else docs[:2], out)
         except BaseException as exc:  # noqa: BLE001 - the test reports every failure
             errors.append(exc)
 
@@ -155,7 +162,7 @@ def test_concurrent_runs_on_one_out_never_fail_or_mix(small_corpus, tmp_path):
 def test_a_failed_write_leaves_the_previous_output_and_no_temp_file(small_corpus, tmp_path, monkeypatch):
     _, docs = small_corpus
     out = tmp_path / "out"
-    run_job(docs[:2], out)
+    run(docs[:2], out)
     before = tree(out)
     calls = []
 
@@ -165,7 +172,7 @@ def test_a_failed_write_leaves_the_previous_output_and_no_temp_file(small_corpus
 
     monkeypatch.setattr("aligner.job.write_tmx", boom)
     with pytest.raises(OSError):
-        run_job(docs, out)
+        run(docs, out)
     assert calls
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -176,15 +183,15 @@ def test_unwritable_out_is_refused_before_embedding(small_corpus, tmp_path, monk
     _, docs = small_corpus
     no_embedding(monkeypatch)
     with pytest.raises(InputError, match="cannot write"):
-        run_job(docs[:2], "/proc")
+        run(docs[:2], "/proc")
     with pytest.raises(InputError, match="cannot write"):
-        run_job(docs[:2], "/proc/aligner-out")
+        run(docs[:2], "/proc/aligner-out")
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(InputError, match="not a folder"):
-        run_job(docs[:2], blocker / "out")
+        run(docs[:2], blocker / "out")
     with pytest.raises(InputError, match="not a folder"):
-        run_job(docs[:2], blocker)
+        run(docs[:2], blocker)
     assert blocker.read_text() == "x"
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from translate.storage.tmx import tmxfile
 
-from aligner.review.export import ExportOptions, penalty, write_pair
+from aligner.formats import TmxOptions
+from aligner.review.export import penalty, write_pair
 from aligner.types import Alignment, Bead, Document, Sentence
 from test_tmx_support import assert_valid_tmx
 from tmx.read import iter_tus
@@ -43,7 +44,7 @@ def test_penalty_bands_put_an_exact_match_at_the_lower_edge_of_its_score_band():
 
 
 def test_trados_gets_origin_alignment_and_confirmation_levels(tmp_path):
-    written = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, ExportOptions("trados"))
+    written = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, TmxOptions("trados"))
     path = tmp_path / "flood.en-tl.tmx"
     assert_valid_tmx(path)
     assert written.files == ("flood.en-tl.tmx",) and written.tus == 4 and written.confirmed == 2
@@ -55,7 +56,7 @@ def test_trados_gets_origin_alignment_and_confirmation_levels(tmp_path):
 
 
 def test_memoq_gets_aligned_corrected_and_the_source_context(tmp_path):
-    write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, ExportOptions("memoq"))
+    write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, TmxOptions("memoq"))
     path = tmp_path / "flood.en-tl.tmx"
     assert_valid_tmx(path)
     units, props = raw_tu_props(path)
@@ -73,7 +74,7 @@ def test_memoq_gets_aligned_corrected_and_the_source_context(tmp_path):
 
 
 def test_omegat_keeps_confirmed_in_the_main_file_and_the_rest_under_penalty_folders(tmp_path):
-    written = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, ExportOptions("omegat"))
+    written = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, TmxOptions("omegat"))
     assert written.files == ("flood.en-tl.tmx", "penalty-20/flood.en-tl.tmx", "penalty-50/flood.en-tl.tmx")
     by_file = {}
     for name in written.files:
@@ -84,14 +85,14 @@ def test_omegat_keeps_confirmed_in_the_main_file_and_the_rest_under_penalty_fold
                        "penalty-50/flood.en-tl.tmx": [EN[2]]}
     # Confirming the 0.87 pair later moves it to the main file and removes its penalty file.
     more = {**STATUSES, ((1,), (1,)): "confirmed"}
-    again = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, more, ExportOptions("omegat"))
+    again = write_pair(tmp_path, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, more, TmxOptions("omegat"))
     assert again.files == ("flood.en-tl.tmx", "penalty-50/flood.en-tl.tmx")
     assert not (tmp_path / "penalty-20").exists()
 
 
 @pytest.mark.parametrize("preset", ["bcp47", "omegat", "trados", "memoq"])
 def test_confirmed_only_writes_what_a_person_approved(tmp_path, preset):
-    options = ExportOptions(preset, confirmed_only=True)
+    options = TmxOptions(preset, confirmed_only=True)
     written = write_pair(tmp_path, "f.tmx", SRC, TGT, ALIGNMENT, STATUSES, options)
     assert written.files == ("f.tmx",)
     assert_valid_tmx(tmp_path / "f.tmx")
@@ -103,5 +104,5 @@ def test_confirmed_only_writes_what_a_person_approved(tmp_path, preset):
 
 def test_min_score_never_drops_a_confirmed_link(tmp_path):
     low = {((2,), (2,)): "confirmed"}
-    write_pair(tmp_path, "f.tmx", SRC, TGT, ALIGNMENT, low, ExportOptions("bcp47", min_score=0.9))
+    write_pair(tmp_path, "f.tmx", SRC, TGT, ALIGNMENT, low, TmxOptions("bcp47", min_score=0.9))
     assert [tu.text("en") for tu in iter_tus(tmp_path / "f.tmx")] == [EN[0], EN[2], EN[4]]

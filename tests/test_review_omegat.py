@@ -13,7 +13,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from aligner.review.export import ExportOptions, penalty, write_pair
+from aligner.formats import TmxOptions
+from aligner.review.export import penalty, write_pair
 from needs import OMEGAT_JAR as JAR
 from needs import need_omegat
 from test_review_export import ALIGNMENT, EN, SRC, STATUSES, TGT, TL
@@ -84,7 +85,7 @@ def omegat_matches(tmp_path: Path, tm_files: dict[str, Path]) -> list[tuple[str,
 def test_omegat_scores_exact_matches_from_penalty_folders_at_100_minus_nn(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    written = write_pair(out, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, ExportOptions("omegat"))
+    written = write_pair(out, "flood.en-tl.tmx", SRC, TGT, ALIGNMENT, STATUSES, TmxOptions("omegat"))
     rows = omegat_matches(tmp_path, {name: out / name for name in written.files})
     exact = {src: (tr, score, projs) for src, tr, score, projs in rows if tr == TL[EN.index(src)]}
     # Confirmed pairs: the main file, a 100% match.

@@ -101,8 +101,7 @@ def test_validate_hostile_file_exits_with_tmx_error(tmp_path, capsys):
 def test_align_format_tmx_writes_a_valid_bilingual_tmx(tmp_path, monkeypatch):
     import io
 
-    import aligner.cli.tmx  # noqa: F401  registers the formatter
-    from aligner.cli.align import FORMATTERS
+    from aligner.formats import write_alignment
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
     from aligner.types import Alignment, Bead, Document, Sentence
@@ -115,9 +114,9 @@ def test_align_format_tmx_writes_a_valid_bilingual_tmx(tmp_path, monkeypatch):
     alignment = Alignment((Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.8), Bead((2,), (), 0.0)), 3, 2)
     path = tmp_path / "pair.tmx"
     with open(path, "w", encoding="utf-8") as fh:
-        FORMATTERS["tmx"](alignment, src, tgt, fh)
+        write_alignment("tmx", alignment, src, tgt, fh)
     assert_valid_tmx(path)
     assert [u.segs for u in iter_tus(path)] == [(("en", "One."), ("tl", "Isa.")), (("en", "Two."), ("tl", "Dalawa."))]
     text = io.StringIO()
-    FORMATTERS["tmx"](alignment, src, tgt, text)
+    write_alignment("tmx", alignment, src, tgt, text)
     assert text.getvalue() == path.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 import pytest
 
-from aligner.errors import ConfigError
+from tmx.errors import LanguageCodeError
 from tmx.langcodes import convert, to_bcp47
 
 
@@ -25,9 +25,9 @@ def test_presets_give_each_tool_its_codes(lang, omegat, trados, bcp47):
 
 
 def test_bad_codes_and_presets_raise_actionable_errors():
-    with pytest.raises(ConfigError, match="not a language code"):
+    with pytest.raises(LanguageCodeError, match="not a language code"):
         to_bcp47("en us")
-    with pytest.raises(ConfigError, match="unknown language-code preset"):
+    with pytest.raises(LanguageCodeError, match="unknown language-code preset"):
         convert("en", "wordfast")
-    with pytest.raises(ConfigError, match="with a region"):
+    with pytest.raises(LanguageCodeError, match="with a region"):
         convert("xq", "trados")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from aligner.formats import TOOL
 from evaldata import BAD_NE_ROWS, read_lines
 from tmx.write import write_tmx
 
@@ -56,7 +57,8 @@ def assert_valid_tmx(path: Path) -> None:
 
 
 def write_checked(path: Path, tus, **kwargs):
-    """write_tmx, then prove the file is valid TMX 1.4b."""
+    """write_tmx (as the aligner, unless ``tool`` says otherwise), then prove the file is valid TMX 1.4b."""
+    kwargs.setdefault("tool", TOOL)
     stats = write_tmx(path, tus, **kwargs)
     assert_valid_tmx(path)
     return stats

@@ -5,6 +5,7 @@ import pytest
 from lxml import etree
 
 from aligner.errors import TmxError
+from aligner.formats import TOOL
 from aligner.types import Alignment, Bead, Document, Sentence
 from test_tmx_support import write_checked
 from tmx.model import TranslationUnit
@@ -28,7 +29,7 @@ def doc(name, lang, texts):
 def test_header_has_every_required_attribute_and_pinned_date(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = tmp_path / "a.tmx"
-    write_checked(path, [tu("1", "Hello.", "Kumusta.")], srclang="en", langs=["en", "tl"])
+    write_checked(path, [tu("1", "Hello.", "Kumusta.")], srclang="en", langs=["en", "tl"], tool=("aligner", "0.1.0"))
     raw = path.read_bytes()
     assert raw.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">")
     header = read_header(path)
@@ -111,14 +112,14 @@ def test_bilingual_file_drops_segments_in_undeclared_languages(tmp_path):
 
 def test_writer_rejects_unusable_language_setups(tmp_path):
     with pytest.raises(TmxError, match="two or more distinct"):
-        write_tmx(tmp_path / "x.tmx", [], srclang="en", langs=["en"])
+        write_tmx(tmp_path / "x.tmx", [], tool=TOOL, srclang="en", langs=["en"])
     with pytest.raises(TmxError, match="not among"):
-        write_tmx(tmp_path / "x.tmx", [], srclang="ne", langs=["en", "tl"])
+        write_tmx(tmp_path / "x.tmx", [], tool=TOOL, srclang="ne", langs=["en", "tl"])
     with pytest.raises(TmxError, match="collapse"):
-        write_tmx(tmp_path / "x.tmx", [], srclang="en-US", langs=["en-US", "en-GB"], lang_codes="omegat")
+        write_tmx(tmp_path / "x.tmx", [], tool=TOOL, srclang="en-US", langs=["en-US", "en-GB"], lang_codes="omegat")
     with pytest.raises(TmxError, match="two segments in en"):
         write_tmx(io.BytesIO(), [TranslationUnit("1", (("en", "a"), ("en", "b"), ("tl", "c")))],
-                  srclang="en", langs=["en", "tl"])
+                  tool=TOOL, srclang="en", langs=["en", "tl"])
 
 
 def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
@@ -131,14 +132,14 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
         raise RuntimeError("aligner crashed")
 
     with pytest.raises(RuntimeError):
-        write_tmx(path, broken(), srclang="en", langs=["en", "tl"])
+        write_tmx(path, broken(), tool=TOOL, srclang="en", langs=["en", "tl"])
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.tmx"]
 
 
 def test_writes_to_an_open_binary_file(tmp_path):
     buf = io.BytesIO()
-    stats = write_tmx(buf, [tu("1", "Yes.", "Oo.")], srclang="en", langs=["en", "tl"])
+    stats = write_tmx(buf, [tu("1", "Yes.", "Oo.")], tool=TOOL, srclang="en", langs=["en", "tl"])
     assert stats.written == 1
     assert not buf.getvalue().startswith(b"\xef\xbb\xbf")
     (tmp_path / "f.tmx").write_bytes(buf.getvalue())
@@ -175,7 +176,7 @@ def test_write_alignment_tmx_uses_document_languages_and_min_score(tmp_path):
     from tmx.write import write_alignment_tmx
 
     path = tmp_path / "pair.tmx"
-    stats = write_alignment_tmx(path, alignment, src, tgt, lang_codes="trados", min_score=0.5)
+    stats = write_alignment_tmx(path, alignment, src, tgt, tool=TOOL, lang_codes="trados", min_score=0.5)
     from test_tmx_support import assert_valid_tmx
 
     assert_valid_tmx(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from aligner.errors import ConfigError
+from tmx.errors import LanguageCodeError
 
 Preset = Literal["omegat", "trados", "memoq", "bcp47"]
 # memoQ maps TMX languages in its import dialog and reads BCP-47 tags as written.
@@ -49,7 +49,7 @@ def to_bcp47(lang: str) -> str:
     """Canonical BCP-47 for codes as people write them (``eng_Latn``, ``EN_us``, ``npi``)."""
     code = lang.strip()
     if not _CODE_RE.match(code):
-        raise ConfigError(
+        raise LanguageCodeError(
             f"'{lang}' is not a language code; use a BCP-47 tag such as en, tl, ne or en-US"
         )
     parts = re.split(r"[-_]", code)
@@ -71,7 +71,7 @@ def to_bcp47(lang: str) -> str:
 def convert(lang: str, preset: Preset) -> str:
     """The code a CAT tool expects in ``xml:lang``/``srclang`` for ``lang``."""
     if preset not in PRESETS:
-        raise ConfigError(f"unknown language-code preset '{preset}'; choose one of {', '.join(PRESETS)}")
+        raise LanguageCodeError(f"unknown language-code preset '{preset}'; choose one of {', '.join(PRESETS)}")
     tag = to_bcp47(lang)
     if preset in ("bcp47", "memoq"):
         return tag
@@ -85,7 +85,7 @@ def convert(lang: str, preset: Preset) -> str:
         return f"{trados_primary}-{region}"
     locale = _TRADOS_LOCALE.get(primary)
     if locale is None:
-        raise ConfigError(
+        raise LanguageCodeError(
             f"no Trados locale known for '{lang}'; pass the language with a region, e.g. {primary}-XX"
         )
     return locale

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from aligner.errors import TmxError
+from tmx.errors import TmxError
 from tmx.langcodes import Preset, convert
 from tmx.model import TranslationUnit, WriteStats
 from tmx.read import iter_tus, read_header
@@ -36,6 +36,7 @@ def merge_tmx(
     inputs: Sequence[str | Path],
     output: str | os.PathLike[str],
     *,
+    tool: tuple[str, str],
     lang_codes: Preset = "bcp47",
     min_score: float | None = None,
     origins: Sequence[str] | None = None,
@@ -47,6 +48,7 @@ def merge_tmx(
     set: merging en-tl with en-ne would give TUs that lack a language, which
     OmegaT fills with the wrong text.
 
+    ``tool`` is the (name, version) of the program writing the merged file.
     ``origins``, one per input, adds an ``x-origin`` prop to each TU kept from that
     input, so a merged memory still says where each unit came from.
     """
@@ -101,5 +103,5 @@ def merge_tmx(
                     tu = replace(tu, props=(*tu.props, ("x-origin", origins[k])))
                 yield tu
 
-    stats = write_tmx(output, unique(), srclang=srclang, langs=langs_out, lang_codes=lang_codes, min_score=min_score)
+    stats = write_tmx(output, unique(), srclang=srclang, langs=langs_out, tool=tool, lang_codes=lang_codes, min_score=min_score)
     return MergeStats(read=counts["read"], duplicates=counts["duplicates"], write=stats)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from aligner.errors import TmxError
+from tmx.errors import TmxError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUPPORTED_VERSIONS = re.compile(r"^1\.[1-4][a-z]?$")

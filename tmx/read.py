@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from aligner.errors import ConfigError, TmxError
+from tmx.errors import LanguageCodeError, TmxError
 from tmx.langcodes import to_bcp47
 from tmx.model import TranslationUnit
 from tmx.parse import XML_LANG, TuElement, iter_elements
@@ -54,7 +54,7 @@ def _to_unit(path: Path, item: TuElement) -> TranslationUnit:
             if code is None:
                 try:
                     code = to_bcp47(lang)
-                except ConfigError as exc:
+                except LanguageCodeError as exc:
                     raise TmxError(f"{path}: line {child.sourceline}: {exc}") from None
                 if len(_LANG_CACHE) < 256:
                     _LANG_CACHE[lang] = code

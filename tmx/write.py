@@ -16,15 +16,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from aligner import __version__
-from aligner.atomic import atomic_open
-from aligner.errors import TmxError
+from tmx.errors import TmxError
 from tmx.langcodes import Preset, convert, to_bcp47
 from tmx.model import TranslationUnit, WriteStats
 from tmx.text import clean_segment, remove_illegal
@@ -49,15 +48,27 @@ def creation_date(epoch: int | None = None) -> str:
 
 @contextmanager
 def _open_target(path_or_file: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
-    """A binary sink; for a path, a temp file renamed over the target only on success."""
+    """A binary sink; for a path, a temp file renamed over the target only on success.
+
+    The same rename as ``aligner.atomic``, kept here because this package stands alone.
+    """
     if hasattr(path_or_file, "write"):
         yield path_or_file  # type: ignore[misc]
         return
     target = Path(path_or_file)
     if not target.parent.is_dir():
         raise TmxError(f"{target.parent}: the output folder does not exist")
-    with atomic_open(target, "wb") as f:
-        yield f
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # the usual mode, not mkstemp's 0600
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_tmx(
@@ -66,6 +77,7 @@ def write_tmx(
     *,
     srclang: str,
     langs: Sequence[str],
+    tool: tuple[str, str],
     lang_codes: Preset = "bcp47",
     min_score: float | None = None,
     creationdate: str | None = None,
@@ -75,6 +87,8 @@ def write_tmx(
 ) -> WriteStats:
     """Write a TMX 1.4b file that OmegaT, Trados and translate-toolkit load.
 
+    ``tool`` is the (name, version) of the program writing the file, for the header's
+    ``creationtool``/``creationtoolversion`` and ``o-tmf``.
     ``header_props`` become ``<prop>``s of the header (the aligner names its configuration there).
 
     ``langs`` declares the file's languages (BCP-47); ``<tuv>``s are written in
@@ -96,10 +110,10 @@ def write_tmx(
     if len(set(out_codes.values())) != len(out_codes):
         raise TmxError(f"languages {declared} collapse to the same code under --lang-codes {lang_codes}")
     header = {
-        "creationtool": "aligner",
-        "creationtoolversion": __version__,
+        "creationtool": tool[0],
+        "creationtoolversion": tool[1],
         "segtype": "sentence",
-        "o-tmf": "aligner",
+        "o-tmf": tool[0],
         "adminlang": adminlang,
         "srclang": header_src,
         "datatype": "plaintext",
@@ -242,6 +256,7 @@ def write_alignment_tmx(
     src_doc: Any,
     tgt_doc: Any,
     *,
+    tool: tuple[str, str],
     src_lang: str | None = None,
     tgt_lang: str | None = None,
     lang_codes: Preset = "bcp47",
@@ -260,17 +275,12 @@ def write_alignment_tmx(
         alignment_tus(alignment, src_doc, tgt_doc, src_lang=src, tgt_lang=tgt),
         srclang=src,
         langs=[src, tgt],
+        tool=tool,
         lang_codes=lang_codes,
         min_score=min_score,
         on_warning=on_warning,
-        header_props=header_props or config_props(alignment),
+        header_props=header_props,
     )
-
-
-def config_props(alignment: Any) -> tuple[tuple[str, str], ...]:
-    """The header prop naming the aligner configuration that made ``alignment`` (if it says)."""
-    digest = getattr(getattr(alignment, "info", None), "config", "")
-    return (("x-aligner-config", digest),) if digest else ()
 
 
 def multilingual_tus(triples: Iterable[Any], documents: Sequence[Any]) -> Iterator[TranslationUnit]:

@@ -16,15 +16,18 @@ import threading
 from typing import Any
 
 from aligner import __version__
+from aligner.cli._options import Parser, check_environment
 from aligner.cli._outputs import refuse_inputs_as_outputs
-from aligner.errors import AlignerError
+from aligner.errors import USER_ERRORS, exit_code
 from aligner.inert import inert_lines
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="aligner",
         description="Align sentences across languages, write TMX, show coverage gaps.",
+        epilog="exit codes: 0 ok, 2 bad input, 3 bad option (any command-line mistake), 4 encoder failure, "
+               "5 bad TMX, 6 some batch groups failed, 130 interrupted",
     )
     parser.add_argument("--version", action="version", version=f"aligner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -82,13 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     with _InterruptWatch() as interrupt:
         try:
             args = build_parser().parse_args(argv)
+            check_environment()
             refuse_inputs_as_outputs(args)
             return int(args.func(args) or 0)
-        except AlignerError as exc:
+        except USER_ERRORS as exc:
             if interrupt.fired:
                 return _interrupted()
             print(f"aligner: error: {inert_lines(str(exc))}", file=sys.stderr)
-            return exc.exit_code
+            return exit_code(exc)
         except BrokenPipeError:
             return 0
         except OSError as exc:

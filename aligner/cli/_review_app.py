@@ -8,6 +8,7 @@ nothing; the TMX files are rewritten when the app quits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.text import Text
@@ -19,11 +20,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aligner.errors import AlignerError
+from aligner.errors import USER_ERRORS
 from aligner.inert import inert
 from aligner.review import state as st
 from aligner.review import view as rv
 from aligner.review.session import PairView, Session
+
+if TYPE_CHECKING:
+    from aligner.embed import Encoder
 
 GLYPH = {"confirmed": ("✓", "bold green"), "rejected": ("✗", "bold red"), "related": ("≈", "bold cyan"),
          None: ("·", "dim")}
@@ -35,19 +39,23 @@ VectorsFn = Callable[[PairView], tuple[np.ndarray, np.ndarray]]
 
 def cache_vectors(encoder_name: str) -> VectorsFn:
     """Sentence vectors from the embedding cache, with the encoder the run used."""
-    def vectors(view: PairView) -> tuple[np.ndarray, np.ndarray]:
-        from aligner.embed import embed, get_encoder
+    embed_texts = cache_embed(encoder_name)
 
-        enc = get_encoder(encoder_name) if encoder_name else get_encoder()
-        return embed(view.src.texts, enc), embed(view.tgt.texts, enc)
+    def vectors(view: PairView) -> tuple[np.ndarray, np.ndarray]:
+        return embed_texts(view.src.texts), embed_texts(view.tgt.texts)
     return vectors
 
 
-def cache_embed(encoder_name: str):
-    def embed_texts(texts: list[str]) -> np.ndarray:
-        from aligner.embed import embed, get_encoder
+def cache_embed(encoder_name: str) -> Callable[[list[str]], np.ndarray]:
+    """``embed`` with the run's encoder, loaded once at first use: the app opens without the model."""
+    loaded: list[Encoder] = []
 
-        return embed(texts, get_encoder(encoder_name) if encoder_name else get_encoder())
+    def embed_texts(texts: list[str]) -> np.ndarray:
+        from aligner.embed import DEFAULT_ENCODER, embed, get_encoder
+
+        if not loaded:
+            loaded.append(get_encoder(encoder_name or DEFAULT_ENCODER))
+        return embed(texts, loaded[0])
     return embed_texts
 
 
@@ -314,7 +322,7 @@ class ReviewApp(App):
             return
         try:
             new = edit(self.view)
-        except AlignerError as exc:
+        except USER_ERRORS as exc:
             self.say(str(exc))
             return
         self.history.append((self.session, self.k))
@@ -399,7 +407,7 @@ class ReviewApp(App):
             return
         try:
             found = rv.candidates(self.view, row, self._pair_vectors(), self.config.candidates)
-        except AlignerError as exc:
+        except USER_ERRORS as exc:
             self.say(str(exc))
             return
         other = self.view.tgt if row.src else self.view.src
@@ -420,7 +428,7 @@ class ReviewApp(App):
         try:
             vectors = self._pair_vectors()
             new = self.session.realigned(self.k, vectors, self.embed_fn)
-        except AlignerError as exc:
+        except USER_ERRORS as exc:
             self.say(str(exc))
             return
         self.history.append((self.session, self.k))
@@ -500,7 +508,7 @@ class ReviewApp(App):
     def action_quit_review(self) -> None:
         try:
             self.session.save(self.lang_codes, self.confirmed_only)
-        except AlignerError as exc:
+        except USER_ERRORS as exc:
             self.say(str(exc))
             return
         self.exit(self.session)

@@ -19,8 +19,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from aligner.cli import _options
 from aligner.inert import inert
-from tmx.langcodes import PRESETS
 
 EXIT_SOME_FAILED = 6
 _TABLE_ROWS = 40
@@ -40,21 +40,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help='one group per line: {"name": ..., "documents": [{"file", "lang", "kind"}, ...]}, '
                         "paths relative to the manifest")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; reused to resume)")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
+    p.add_argument("--workers", type=_options.count("--workers"), default=None, metavar="N",
                    help=f"local worker processes (default: the number of cores, {os.cpu_count()})")
-    p.add_argument("--threads", type=int, default=None, metavar="N",
+    p.add_argument("--threads", type=_options.count("--threads"), default=None, metavar="N",
                    help="encoder threads per worker (default: cores / workers; 1 on a remote Dask cluster)")
     p.add_argument("--dask", default=None, metavar="ADDRESS",
                    help="run the groups on a dask.distributed scheduler (tcp://host:8786), or 'local' "
                         "for a LocalCluster of --workers processes (needs pip install 'aligner[dask]')")
     p.add_argument("--shard", default=None, metavar="I/N",
                    help="run only groups I, I+N, I+2N, ... (1-based; for Slurm job arrays)")
-    p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
-    p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
-    p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
-                   help="language codes written in the TMX files (default: bcp47)")
-    p.add_argument("--min-score", type=float, default=None, metavar="X",
-                   help="leave beads with a confidence below X out of the TMX files")
+    _options.add_mode(p)
+    _options.add_encoder(p)  # a name: each worker process loads its own
+    _options.add_tmx(p)
     p.set_defaults(func=handler)
 
 
@@ -66,7 +63,7 @@ def handler(args: argparse.Namespace) -> int:
     if args.dask and args.dask != "local" and args.workers is not None:
         raise ConfigError("--workers sets the local pool or --dask local; a remote cluster has its own workers")
     options = BatchOptions(
-        job=JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score),
+        job=JobOptions(mode=args.mode, tmx=_options.tmx_options(args)),
         encoder=args.encoder,
         workers=args.workers if args.workers is not None else (os.cpu_count() or 1),
         threads=args.threads,

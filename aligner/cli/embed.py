@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -32,23 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="FILE has one sentence per line: one row per line, empty lines give zero rows",
     )
     p.add_argument("--lang", type=_options.language, help="ISO 639-1 code for segmentation; detected when omitted")
-    p.add_argument("--encoder", default="e5-small", metavar="NAME", help="e5-small (default) or st:NAME_OR_PATH")
-    p.add_argument("--threads", type=int, metavar="N", help="encoder threads (default: all cores)")
+    _options.add_encoder(p, threads=True)
     p.add_argument("--cache", metavar="PATH", help="cache file (default: $ALIGNER_CACHE_DIR or ~/.cache/aligner)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--texts", metavar="OUT.txt", help="also write the embedded sentences, one per line")
     p.set_defaults(func=handler)
-
-
-def presplit_lines(path: str) -> list[str]:
-    """Every line of the file, NFC, trailing CR/space kept out, so row i is line i."""
-    from aligner.ingest import read_source
-
-    source = read_source(path)
-    lines = source.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [unicodedata.normalize("NFC", ln.rstrip("\r").strip()) for ln in lines]
 
 
 def _save_atomic(path: Path, array) -> None:
@@ -63,7 +50,7 @@ def handler(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from aligner.cache import EmbeddingCache
-    from aligner.embed import embed, get_encoder, has_content
+    from aligner.embed import count_long, embed, has_content
 
     out = Path(args.output)
     if out.suffix != ".npy":
@@ -71,13 +58,10 @@ def handler(args: argparse.Namespace) -> int:
     check_writable(out, make_parent=True)
     if args.texts:
         check_writable(args.texts, make_parent=True)
-    if args.presplit:
-        texts = presplit_lines(args.file)
-    else:
-        from aligner.ingest import read_document
+    from aligner.ingest import presplit_lines, read_document
 
-        texts = read_document(args.file, lang=args.lang).texts
-    encoder = get_encoder(args.encoder, threads=args.threads)
+    texts = presplit_lines(args.file) if args.presplit else read_document(args.file, lang=args.lang).texts
+    encoder = _options.encoder(args)
     cache: EmbeddingCache | Literal[False] = False if args.no_cache else EmbeddingCache(args.cache)
     err = Console(stderr=True)
     with Progress(
@@ -97,7 +81,7 @@ def handler(args: argparse.Namespace) -> int:
         with atomic_open(args.texts, "w") as f:
             f.write("".join(t.replace("\n", " ") + "\n" for t in texts))
     empty = sum(1 for t in texts if not has_content(t))
-    long = _count_long(encoder, texts)
+    long = count_long(encoder, texts)
     msg = f"{out}: {len(texts)} rows x {encoder.dim}, {embedded[0]} texts embedded"
     if cache:
         msg += f", {cache.hits} from cache"
@@ -110,11 +94,3 @@ def handler(args: argparse.Namespace) -> int:
     print(msg, file=sys.stderr)
     return 0
 
-
-def _count_long(encoder, texts: list[str]) -> int:
-    """Sentences past the model window; only long-enough texts are tokenized."""
-    limit = int(getattr(encoder, "max_tokens", 0) or 0)
-    if not limit:
-        return 0
-    # every token covers at least one UTF-8 byte, so shorter texts cannot exceed the window
-    return sum(1 for t in set(texts) if len(t.encode("utf-8", "replace")) + 2 > limit and encoder.count_tokens(t) > limit)

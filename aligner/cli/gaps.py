@@ -18,18 +18,18 @@ from rich.console import Console
 
 from aligner.atomic import atomic_open, check_writable
 from aligner.cli import _options
-from aligner.cli._progress import ProgressFn, progress_bars
+from aligner.cli._options import MAX_WIDTH, MIN_WIDTH
+from aligner.cli._progress import progress_bars
 from aligner.cli.html_gaps import page
 from aligner.cli.render_gaps import render
 from aligner.errors import ConfigError, InputError
 from aligner.gaps import GapReport, Section, build_report, report_to_json
 from aligner.inert import dumps
-from aligner.types import Alignment, Document
+from aligner.types import Document
 
 __all__ = ["render", "register", "write_report", "format_report", "output_width"]
 
 FORMATS = ("auto", "text", "json", "html")
-MIN_WIDTH, MAX_WIDTH = 40, 200
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,64 +62,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument(
         "--width",
-        type=int,
+        type=_options.width,
         metavar="N",
         help=f"text width ({MIN_WIDTH}-{MAX_WIDTH}; default: the terminal's, or 100 for files)",
     )
-    p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
+    _options.add_encoder(p)
     p.set_defaults(func=handler)
-
-
-def _check_files(files: Sequence[str], langs: Sequence[str] | None) -> None:
-    if not 2 <= len(files) <= 3:
-        raise InputError(f"aligner gaps takes 2 or 3 files, got {len(files)}")
-    for f in files:
-        path = Path(f)
-        if not path.exists():
-            raise InputError(f"{f}: no such file")
-        if not path.is_file():
-            raise InputError(f"{f}: not a regular file")
-    if langs is not None and len(langs) != len(files):
-        raise InputError(f"--lang got {len(langs)} codes for {len(files)} files; give one per file")
-
-
-def load_documents(
-    files: Sequence[str], langs: Sequence[str] | None, *, presplit: bool
-) -> list[Document]:
-    _check_files(files, langs)
-    from aligner.ingest import read_document, read_presplit
-    from aligner.pipeline import check_documents
-
-    documents = []
-    for k, f in enumerate(files):
-        lang = langs[k] if langs else None
-        documents.append(read_presplit(f, lang=lang) if presplit else read_document(f, lang=lang))
-    check_documents(documents, distinct_languages=True)
-    return documents
-
-
-def align_documents(
-    documents: Sequence[Document],
-    *,
-    encoder: str | None = None,
-    progress: ProgressFn | None = None,
-) -> dict[tuple[int, int], Alignment]:
-    """Embed each document once and align every pair (i < j), keyed as build_report wants."""
-    from aligner import pipeline
-    from aligner.embed import get_encoder
-
-    enc = get_encoder(encoder) if encoder else get_encoder()
-    embedded = pipeline.embed_documents(documents, enc, progress=progress)
-    pairs = [(i, j) for i in range(len(documents)) for j in range(i + 1, len(documents))]
-    results = pipeline.align_documents(documents, embedded, pairs, encoder=enc, progress=progress)
-    return {(r.src, r.tgt): r.alignment for r in results}
-
-
-def _width(requested: int | None, default: int) -> int:
-    width = requested or default
-    if not MIN_WIDTH <= width <= MAX_WIDTH:
-        raise InputError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH}, got {width}")
-    return width
 
 
 def format_report(
@@ -169,7 +117,7 @@ def write_report(
         if fmt == "auto":
             suffix = Path(output).suffix.lower()
             fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "text")
-        text = format_report(report, fmt, width=_width(width, 100), collapse=collapse, section=chosen)
+        text = format_report(report, fmt, width=width or 100, collapse=collapse, section=chosen)
         _atomic_write(Path(output), text)
         return
     if fmt == "auto":
@@ -178,7 +126,7 @@ def write_report(
             render(report, console, collapse=collapse, section=chosen)
             return
         fmt = "text"
-    sys.stdout.write(format_report(report, fmt, width=_width(width, output_width()), collapse=collapse,
+    sys.stdout.write(format_report(report, fmt, width=width or output_width(), collapse=collapse,
                                    section=chosen))
     sys.stdout.flush()
 
@@ -227,12 +175,17 @@ def select_pairs(spec: str, documents: Sequence[Document], pairs: Sequence[tuple
 
 
 def handler(args: argparse.Namespace) -> int:
-    if args.width is not None:
-        _width(args.width, 0)
+    from aligner.ingest import read_documents
+    from aligner.pipeline import align_every_pair, check_documents
+
+    if not 2 <= len(args.files) <= 3:
+        raise InputError(f"aligner gaps takes 2 or 3 files, got {len(args.files)}")
     _check_output(args.output)
-    documents = load_documents(args.files, args.lang, presplit=args.presplit)
+    documents = read_documents(args.files, args.lang, presplit=args.presplit)
+    check_documents(documents, distinct_languages=True)
+    encoder = _options.encoder(args)
     with progress_bars() as progress:
-        alignments = align_documents(documents, encoder=args.encoder, progress=progress)
+        alignments = align_every_pair(documents, encoder, progress=progress)
     report = build_report(documents, alignments)
     write_report(
         report, fmt=args.format, output=args.output, collapse=args.collapse, width=args.width,

@@ -14,11 +14,10 @@ from html import escape
 
 from aligner.cli.render_gaps import anchor_text, legend
 from aligner.gaps import (
-    ALIGNED,
-    HEADING,
     GapReport,
     GapRow,
     Insertion,
+    RowStatus,
     Section,
     language_name,
 )
@@ -125,9 +124,9 @@ def _hint(report: GapReport, insertion: Insertion | None, d: int) -> str:
 
 
 def _row(report: GapReport, row: GapRow, insertion: Insertion | None) -> str:
-    if row.status == HEADING:
+    if row.status is RowStatus.HEADING:
         cls, mark = "heading", "#"
-    elif row.status == ALIGNED:
+    elif row.status is RowStatus.ALIGNED:
         cls, mark = "aligned", "="
     else:
         cls, mark = f"only only-{row.present[0]}", f"+{report.documents[row.present[0]].lang}"
@@ -136,7 +135,7 @@ def _row(report: GapReport, row: GapRow, insertion: Insertion | None) -> str:
         lang = escape(report.documents[d].lang, quote=True)
         if indices:
             body = _sentence_spans(report, d, indices)
-        elif row.status == ALIGNED:
+        elif row.status is RowStatus.ALIGNED:
             body = '<span class="missing" title="this version lacks what the others share">—</span>'
         else:
             body = _hint(report, insertion, d)
@@ -216,7 +215,7 @@ def page(report: GapReport, *, collapse: bool = False, section: Section | None =
         for k in range(s.start, s.stop):
             row = report.rows[k]
             html_row = _row(report, row, runs.get(k))
-            if collapse and row.status == ALIGNED:
+            if collapse and row.status is RowStatus.ALIGNED:
                 pending.append(html_row)
                 for d, cell in enumerate(row.cells):
                     count[d] += len(cell)

@@ -18,11 +18,10 @@ from rich.text import Text
 
 from aligner.cli._cells import cell_width, clip, pad, wrap
 from aligner.gaps import (
-    ALIGNED,
-    HEADING,
     GapReport,
     GapRow,
     Insertion,
+    RowStatus,
     Section,
     SideCounts,
     language_name,
@@ -125,9 +124,9 @@ def _header(report: GapReport, layout: _Layout) -> list[Text]:
 
 
 def _marker(report: GapReport, row: GapRow) -> tuple[str, str]:
-    if row.status == HEADING:
+    if row.status is RowStatus.HEADING:
         return "#", "bold"
-    if row.status == ALIGNED:
+    if row.status is RowStatus.ALIGNED:
         return "=", _QUIET
     doc = row.present[0]
     return f"+{report.documents[doc].lang}", _ONLY_STYLES[doc]
@@ -151,15 +150,15 @@ def _row(report: GapReport, row: GapRow, insertion: Insertion | None, layout: _L
     for d, indices in enumerate(row.cells):
         width = layout.cols[d]
         if not indices:
-            if row.status == ALIGNED:
+            if row.status is RowStatus.ALIGNED:
                 cells.append((["—"], _QUIET))  # this version lacks what the others share
             else:
                 cells.append((_hint(report, insertion, d, width), _HINT))
             continue
         text = inert(" ".join(report.documents[d].sentences[s].text for s in indices))
-        if row.status == HEADING:
+        if row.status is RowStatus.HEADING:
             style = "bold underline"
-        elif row.status == ALIGNED:
+        elif row.status is RowStatus.ALIGNED:
             style = _QUIET
         else:
             style = _ONLY_STYLES[d]
@@ -247,13 +246,13 @@ def lines(report: GapReport, width: int, *, collapse: bool = False,
     pending: list[GapRow] = []
     for k in range(start, stop):
         row = report.rows[k]
-        if collapse and row.status == ALIGNED:
+        if collapse and row.status is RowStatus.ALIGNED:
             pending.append(row)
             continue
         if pending:
             out += _folded(report, pending, layout)
             pending = []
-        if row.status == HEADING and k > start:
+        if row.status is RowStatus.HEADING and k > start:
             out.append(Text("─" * width, style=_QUIET))
         out += _row(report, row, runs.get(k), layout)
     if pending:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from aligner.cli import _options
 from aligner.errors import InputError
 from aligner.inert import inert
 from tmx.langcodes import PRESETS
@@ -26,8 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("out", metavar="OUT", help="the --out folder of an `aligner run`")
-    p.add_argument("--accept-above", type=float, metavar="X", help="confirm every undecided link scored above X")
-    p.add_argument("--reject-below", type=float, metavar="Y", help="reject every undecided link scored below Y")
+    p.add_argument("--accept-above", type=_options.confidence("--accept-above"), metavar="X",
+                   help="confirm every undecided link scored above X")
+    p.add_argument("--reject-below", type=_options.confidence("--reject-below"), metavar="Y",
+                   help="reject every undecided link scored below Y")
     p.add_argument("--format", choices=("app", "text", "json"), default=None,
                    help="app: the interactive review (default on a terminal); text: a summary; "
                         "json: the review state")

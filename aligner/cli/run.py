@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -14,11 +13,8 @@ from rich.text import Text
 
 from aligner.cli import _options
 from aligner.cli._progress import progress_bars
-from aligner.errors import InputError
 from aligner.inert import inert
-from tmx.langcodes import PRESETS
-
-DEFAULT_MANIFEST = Path("corpus") / "manifest.json"
+from aligner.ingest import DEFAULT_MANIFEST
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,12 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="write into a folder that holds the inputs or files aligner did not write "
                         "(still never removes or overwrites them)")
-    p.add_argument("--mode", choices=("auto", "parallel", "comparable"), default="auto")
-    p.add_argument("--encoder", default=None, help="sentence encoder (default: e5-small)")
-    p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
-                   help="language codes written in the TMX files (default: bcp47)")
-    p.add_argument("--min-score", type=_options.score, default=None, metavar="X",
-                   help="leave beads with a confidence below X out of the TMX files")
+    _options.add_mode(p)
+    _options.add_encoder(p)
+    _options.add_tmx(p)
     p.add_argument("--confirmed-only", action="store_true",
                    help="bilingual TMX: only links confirmed in OUT/review.json (see aligner review)")
     p.add_argument("--no-gaps", action="store_true", help="do not show the gap diff at the end")
@@ -57,41 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--collapse", action=argparse.BooleanOptionalAction, default=False,
                    help="fold aligned rows of the gap diff to a count (default: off)")
     p.set_defaults(func=handler)
-
-
-def load(args: argparse.Namespace):
-    from aligner.ingest import read_document, read_manifest
-
-    if args.documents:
-        if args.manifest:
-            raise InputError("give documents or --manifest, not both")
-        if args.lang and len(args.lang) != len(args.documents):
-            raise InputError(f"--lang got {len(args.lang)} codes for {len(args.documents)} documents")
-        return [read_document(d, lang=args.lang[k] if args.lang else None)
-                for k, d in enumerate(args.documents)]
-    if args.lang:
-        raise InputError("--lang applies to documents given on the command line")
-    manifest = Path(args.manifest) if args.manifest else DEFAULT_MANIFEST
-    if not manifest.is_file():
-        raise InputError(f"{manifest}: no such manifest; run from the project folder, "
-                         "pass --manifest FILE, or name the documents to align")
-    return read_manifest(manifest)
-
-
-def input_paths(args: argparse.Namespace) -> list[Path]:
-    """The files the run reads: an --out holding one of them is refused unless --force."""
-    import json
-
-    if args.documents:
-        return [Path(d) for d in args.documents]
-    manifest = Path(args.manifest) if args.manifest else DEFAULT_MANIFEST
-    paths = [manifest]
-    try:
-        entries = json.loads(manifest.read_text(encoding="utf-8")).get("documents", [])
-        paths += [manifest.parent / e["file"] for e in entries if isinstance(e, dict) and "file" in e]
-    except (OSError, ValueError, AttributeError):
-        pass  # load() has already refused a manifest it cannot read
-    return paths
 
 
 def _summary(result, console: Console) -> None:
@@ -117,21 +75,20 @@ def _summary(result, console: Console) -> None:
 
 def handler(args: argparse.Namespace) -> int:
     from aligner.cli.gaps import output_width, select_pairs
-    from aligner.embed import get_encoder
+    from aligner.ingest import read_inputs
     from aligner.job import JobOptions, run_job
     from aligner.pipeline import language_pairs
 
     out = Console(width=output_width())  # the diff's width too, so piped output has one width
     err = Console(stderr=True)
     t0 = time.perf_counter()
-    documents = load(args)
+    documents, inputs = read_inputs(args.documents, args.lang, args.manifest)
     shown = [] if args.no_gaps else select_pairs(args.diff, documents, language_pairs(documents))
-    encoder = get_encoder(args.encoder) if args.encoder else get_encoder()
-    options = JobOptions(mode=args.mode, lang_codes=args.lang_codes, min_score=args.min_score,
-                         confirmed_only=args.confirmed_only)
+    encoder = _options.encoder(args)
+    options = JobOptions(mode=args.mode, tmx=_options.tmx_options(args))
     with progress_bars(err) as progress:
         result = run_job(documents, args.out, encoder=encoder, options=options, progress=progress,
-                         inputs=input_paths(args), force=args.force)
+                         inputs=inputs, force=args.force)
     elapsed = time.perf_counter() - t0
     _summary(result, out)
     sys.stdout.flush()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import io
 from pathlib import Path
-from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -13,32 +11,12 @@ from rich.table import Table
 
 from aligner.atomic import check_writable
 from aligner.cli import _options
-from aligner.cli import align as align_cli
-from aligner.errors import TmxError
+from aligner.errors import InputError, TmxError
+from aligner.formats import TOOL
 from aligner.inert import dumps, inert
-from aligner.types import Alignment, Document
-from tmx.langcodes import PRESETS
 from tmx.merge import merge_tmx
 from tmx.stats import compute_stats
 from tmx.validate import validate
-from tmx.write import write_alignment_tmx
-
-
-def format_tmx(alignment: Alignment, src: Document, tgt: Document, out: TextIO,
-               options: align_cli.OutputOptions = align_cli.OutputOptions()) -> None:
-    """``aligner align --format tmx``: a bilingual TMX 1.4b of the pair."""
-    buffer = getattr(out, "buffer", None)
-    if buffer is not None:
-        out.flush()
-        write_alignment_tmx(buffer, alignment, src, tgt, lang_codes=options.lang_codes, min_score=options.min_score)
-        buffer.flush()
-        return
-    data = io.BytesIO()
-    write_alignment_tmx(data, alignment, src, tgt, lang_codes=options.lang_codes, min_score=options.min_score)
-    out.write(data.getvalue().decode("utf-8"))
-
-
-align_cli.FORMATTERS.setdefault("tmx", format_tmx)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,13 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("merge", help="merge TMX files with the same languages, dropping duplicate TUs")
     p.add_argument("inputs", type=Path, nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", type=Path, required=True)
-    p.add_argument("--lang-codes", choices=PRESETS, default="bcp47",
-                   help="language codes for the CAT tool: omegat (en, tl), trados (en-US, fil-PH), bcp47")
-    p.add_argument("--min-score", type=_options.score, default=None, help="leave out TUs whose x-score is lower")
+    _options.add_tmx(p, what="the merged file")
     p.set_defaults(func=_merge)
 
 
+def _inputs(*paths: Path) -> None:
+    """A missing file is bad input (exit 2), as for every command; exit 5 is for files that are not TMX."""
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+
+
 def _stats(args: argparse.Namespace) -> int:
+    _inputs(args.file)
     st = compute_stats(args.file)
     if args.json:
         print(dumps({
@@ -94,6 +78,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    _inputs(args.file)
     report = validate(args.file)
     console = Console(stderr=not report.ok)
     for msg in report.errors:
@@ -110,8 +95,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    _inputs(*args.inputs)
     check_writable(args.output)
-    stats = merge_tmx(args.inputs, args.output, lang_codes=args.lang_codes, min_score=args.min_score)
+    options = _options.tmx_options(args)
+    stats = merge_tmx(args.inputs, args.output, tool=TOOL, lang_codes=options.lang_codes,
+                      min_score=options.min_score)
     w = stats.write
     print(f"{args.output}: {w.written} TUs written from {stats.read} read "
           f"({stats.duplicates} duplicates, {w.skipped_min_score} below --min-score, "

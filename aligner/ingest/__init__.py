@@ -2,10 +2,21 @@
 
 from aligner.ingest.blocks import Block, BlockBuilder, Cleaned
 from aligner.ingest.decode import decode, read_source
-from aligner.ingest.document import document_from_text, guess_kind, read_document, read_manifest, read_presplit
+from aligner.ingest.document import (
+    DEFAULT_MANIFEST,
+    document_from_text,
+    guess_kind,
+    presplit_lines,
+    read_document,
+    read_documents,
+    read_inputs,
+    read_manifest,
+    read_presplit,
+)
 from aligner.ingest.registry import KINDS, clean, source_kind
 
 __all__ = [
+    "DEFAULT_MANIFEST",
     "KINDS",
     "Block",
     "BlockBuilder",
@@ -14,7 +25,10 @@ __all__ = [
     "decode",
     "document_from_text",
     "guess_kind",
+    "presplit_lines",
     "read_document",
+    "read_documents",
+    "read_inputs",
     "read_manifest",
     "read_presplit",
     "read_source",

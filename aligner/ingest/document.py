@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from aligner.errors import ConfigError, InputError
@@ -90,3 +92,60 @@ def read_manifest(path: str | Path) -> list[Document]:
                 raise InputError(f"{p}: {entry['file']}: {exc}") from None
         docs.append(read_document(file, lang=lang, kind=entry.get("kind"), name=file.stem))
     return docs
+
+
+DEFAULT_MANIFEST = Path("corpus") / "manifest.json"  # aligner run, from the project folder
+
+
+def read_inputs(files: Sequence[str], langs: Sequence[str] | None = None,
+                manifest: str | os.PathLike | None = None) -> tuple[list[Document], list[Path]]:
+    """The documents of a run (``files``, else the manifest's) and every file they came from.
+
+    The paths let the run refuse an output folder that holds one of its inputs.
+    """
+    if files:
+        if manifest:
+            raise InputError("give documents or --manifest, not both")
+        if langs and len(langs) != len(files):
+            raise InputError(f"--lang got {len(langs)} codes for {len(files)} documents")
+        docs = [read_document(d, lang=langs[k] if langs else None) for k, d in enumerate(files)]
+        return docs, [Path(d) for d in files]
+    if langs:
+        raise InputError("--lang applies to documents given on the command line")
+    path = Path(manifest) if manifest else DEFAULT_MANIFEST
+    if not path.is_file():
+        raise InputError(f"{path}: no such manifest; run from the project folder, "
+                         "pass --manifest FILE, or name the documents to align")
+    docs = read_manifest(path)
+    paths = [path]
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")).get("documents", [])
+        paths += [path.parent / e["file"] for e in entries if isinstance(e, dict) and "file" in e]
+    except (OSError, ValueError, AttributeError):
+        pass  # read_manifest has already refused a manifest it cannot read
+    return docs, paths
+
+
+def read_documents(files: Sequence[str | Path], langs: Sequence[str] | None = None, *,
+                   presplit: bool = False) -> list[Document]:
+    """Several documents, one language code per file when ``langs`` is given; every file is
+    checked to exist before the first is read, so a typo in the last costs no work."""
+    for f in files:
+        path = Path(f)
+        if not path.exists():
+            raise InputError(f"{f}: no such file")
+        if not path.is_file():
+            raise InputError(f"{f}: not a regular file")
+    if langs is not None and len(langs) != len(files):
+        raise InputError(f"--lang got {len(langs)} codes for {len(files)} files; give one per file")
+    read = read_presplit if presplit else read_document
+    return [read(f, lang=langs[k] if langs else None) for k, f in enumerate(files)]
+
+
+def presplit_lines(path: str | Path) -> list[str]:
+    """Every line of the file, NFC, trailing CR/space kept out, so row i is line i (``aligner embed``)."""
+    source = read_source(path)
+    lines = source.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [unicodedata.normalize("NFC", ln.rstrip("\r").strip()) for ln in lines]

@@ -26,21 +26,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner.formats import TOOL, TmxOptions
 from aligner.types import Alignment, Bead, Document
 from tmx.model import TranslationUnit
 
 PENALTY_PREFIX = "penalty-"
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    lang_codes: str = "bcp47"
-    min_score: float | None = None
-    confirmed_only: bool = False
-    # Width of the OmegaT score bands in points: a TU scored 0.87 goes to penalty-20
-    # (band 80-89), so OmegaT shows its exact match at 80%, the band's lower edge.
-    # Unconfirmed TUs never land in a 100% band (at least penalty-10).
-    penalty_step: int = 10
 
 
 @dataclass(frozen=True)
@@ -120,7 +110,7 @@ class PairFiles:
 
 def pair_files(file: str, src_doc: Document, tgt_doc: Document, alignment: Alignment,
                statuses: Mapping[tuple[tuple[int, ...], tuple[int, ...]], str],
-               options: ExportOptions = ExportOptions()) -> PairFiles:
+               options: TmxOptions = TmxOptions()) -> PairFiles:
     """Which TU goes to which file: ``file``, and for OmegaT ``penalty-NN/file`` beside it."""
     preset = options.lang_codes
     groups: dict[str, list[TranslationUnit]] = {file: []}
@@ -144,7 +134,7 @@ def write_group(sink, tus: Sequence[TranslationUnit], src_doc: Document, tgt_doc
     from aligner.align.config import DEFAULT_CONFIG
     from tmx import write as tmx_write
 
-    return tmx_write.write_tmx(sink, tus, srclang=src_doc.lang, langs=[src_doc.lang, tgt_doc.lang],
+    return tmx_write.write_tmx(sink, tus, srclang=src_doc.lang, langs=[src_doc.lang, tgt_doc.lang], tool=TOOL,
                                lang_codes=preset,  # type: ignore[arg-type]
                                header_props=(("x-aligner-config", DEFAULT_CONFIG.digest()),))
 
@@ -164,7 +154,7 @@ def stale_penalty_files(out_dir: str | os.PathLike, files: Sequence[PairFiles]) 
 
 def write_pair(out_dir: str | os.PathLike, file: str, src_doc: Document, tgt_doc: Document,
                alignment: Alignment, statuses: Mapping[tuple[tuple[int, ...], tuple[int, ...]], str],
-               options: ExportOptions = ExportOptions()) -> Written:
+               options: TmxOptions = TmxOptions()) -> Written:
     """Write one pair's files straight into a folder (no run marker): for library use and tests."""
     from aligner.atomic import atomic_open
 
@@ -186,5 +176,5 @@ def statuses_of(links: Sequence) -> dict[tuple[tuple[int, ...], tuple[int, ...]]
     return {(ln.src, ln.tgt): ln.status for ln in links}
 
 
-__all__ = ["ExportOptions", "PairFiles", "Written", "pair_files", "penalty", "penalty_dir", "review_props",
+__all__ = ["PairFiles", "Written", "pair_files", "penalty", "penalty_dir", "review_props",
            "review_tus", "stale_penalty_files", "statuses_of", "write_group", "write_pair"]

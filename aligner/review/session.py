@@ -136,13 +136,15 @@ class Session:
         output-folder marker, so a later ``aligner run`` still knows them as its own.
         """
         from aligner import outdir
+        from aligner.formats import TmxOptions
         from tmx.langcodes import PRESETS
 
         preset = lang_codes or self.run.lang_codes
         if preset not in PRESETS:
             raise ConfigError(f"unknown --lang-codes {preset!r}; choose one of {', '.join(PRESETS)}")
         st.save(self.review_state(), self.out_dir)
-        options = export.ExportOptions(lang_codes=preset, min_score=self.run.min_score, confirmed_only=confirmed_only)
+        options = TmxOptions(lang_codes=preset,  # type: ignore[arg-type]  # checked against PRESETS above
+                              min_score=self.run.min_score, confirmed_only=confirmed_only)
         files = [export.pair_files(v.tmx, v.src, v.tgt, v.alignment, v.statuses, options) for v in self.pairs]
         names = [name for f in files for name in f.groups]
         if self.run_changed:
