@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -13,35 +11,12 @@ need_sentence_transformers()  # skips on a light install, fails in CI
 
 from aligner.cache import EmbeddingCache  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
-
-WORDS = "the cat sat on mat ang pusa sa banig rain is expected tomorrow".split()
+from tiny_st import WORDS, build_tiny_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> str:
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer import modules as models
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    root = tmp_path_factory.mktemp("st")
-    raw = root / "raw"
-    raw.mkdir()
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *"abcdefghijklmnopqrstuvwxyz.", "##s"]
-    (raw / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=32, max_position_embeddings=64)
-    BertModel(config).save_pretrained(raw)
-    BertTokenizerFast(vocab_file=str(raw / "vocab.txt"), do_lower_case=True).save_pretrained(raw)
-    word = models.Transformer(str(raw), max_seq_length=32)
-    dim = getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension
-    pool = models.Pooling(dim(), pooling_mode="mean")
-    out = root / "tiny-st"
-    SentenceTransformer(modules=[word, pool], device="cpu").save(str(out))
-    return str(out)
+    return build_tiny_model(tmp_path_factory.mktemp("st"))
 
 
 def test_st_encoder_shapes_normalisation_and_cache(tiny_model, tmp_path, monkeypatch):
