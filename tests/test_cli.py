@@ -26,3 +26,16 @@ def test_parser_requires_a_command(capsys):
     assert main([]) == 3  # a command-line mistake is a bad option
     err = capsys.readouterr().err
     assert err.count("usage: aligner") == 2 and "Traceback" not in err
+
+
+def test_every_subcommand_module_is_registered_by_name():
+    import importlib
+    import pkgutil
+
+    import aligner.cli as cli
+
+    modules = [m.name for m in pkgutil.iter_modules(cli.__path__) if not m.name.startswith("_")]
+    with_register = {m for m in modules if hasattr(importlib.import_module(f"aligner.cli.{m}"), "register")}
+    assert set(cli.COMMANDS) == with_register
+    shown = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert list(shown) == list(cli.COMMANDS)

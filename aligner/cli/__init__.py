@@ -1,5 +1,5 @@
-"""The command line. Each subcommand lives in its own module in this package
-and exposes ``register(subparsers)``; the module's parser sets ``func``.
+"""The command line. Each subcommand lives in its own module in this package,
+listed in ``COMMANDS``, and exposes ``register(subparsers)``; its parser sets ``func``.
 
 This package is the only place that prints or uses rich; the library below it
 reports through return values, callbacks and exceptions.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import signal
 import sys
 import threading
@@ -20,6 +19,9 @@ from aligner.cli._options import Parser, check_environment
 from aligner.cli._outputs import refuse_inputs_as_outputs
 from aligner.errors import USER_ERRORS, exit_code
 from aligner.inert import inert_lines
+
+# The subcommands' modules, in the order --help lists them; a new command is one more name here.
+COMMANDS = ("align", "batch", "cache", "doctor", "embed", "eval", "gaps", "review", "run", "segment", "tmx")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,13 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aligner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
