@@ -37,5 +37,5 @@ def test_every_subcommand_module_is_registered_by_name():
     modules = [m.name for m in pkgutil.iter_modules(cli.__path__) if not m.name.startswith("_")]
     with_register = {m for m in modules if hasattr(importlib.import_module(f"aligner.cli.{m}"), "register")}
     assert set(cli.COMMANDS) == with_register
-    shown = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    shown = build_parser()._subparsers._group_actions[0].choices
     assert list(shown) == list(cli.COMMANDS)
