@@ -110,6 +110,21 @@ def test_a_ctrl_c_a_library_swallowed_still_exits_130(monkeypatch, text_file, ca
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored for the caller
 
 
+def test_a_ctrl_c_a_library_swallowed_whole_still_exits_130(monkeypatch, text_file, capsys, ctrl_c_enabled):
+    def handler(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(10_000_000):  # let the handler run
+                pass
+        except KeyboardInterrupt:
+            pass  # swallowed, and the command carries on to the end
+        return 0
+
+    monkeypatch.setattr(aligner.cli.segment, "handler", handler)
+    assert main(["segment", str(text_file)]) == 130
+    assert capsys.readouterr().err == "aligner: interrupted\n"
+
+
 def test_other_errors_still_surface(monkeypatch, text_file):
     def handler(args):
         raise SystemError("a real bug")

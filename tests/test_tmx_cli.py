@@ -91,6 +91,23 @@ def test_validate_flags_what_breaks_cat_tools(tmp_path, capsys):
     assert "invalid" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("preset", ["trados", "memoq", "omegat", "bcp47"])
+def test_a_file_we_write_for_any_cat_tool_validates(tmp_path, capsys, preset):
+    # Region codes (fil-PH) were compared against their lower case and reported as missing: every
+    # Trados file failed validate with exit 5 (seen with scripts/check_outputs.py's merged TMX).
+    path = tmp_path / f"{preset}.tmx"
+    tus = [TranslationUnit(str(i), (("tl", f"Oo {i}."), ("ne-NP", f"हो {i}।"))) for i in range(3)]
+    write_checked(path, tus, srclang="tl", langs=["tl", "ne-NP"], lang_codes=preset)
+    assert validate(path).errors == ()
+    assert main(["tmx", "validate", str(path)]) == 0
+    assert "valid:" in capsys.readouterr().out
+    lacking = tmp_path / "lacking.tmx"
+    write_checked(lacking, tus, srclang="tl", langs=["tl", "ne-NP"], lang_codes="trados")
+    text = lacking.read_text(encoding="utf-8").replace('<tuv xml:lang="ne-NP"><seg>हो 0।</seg></tuv>', "", 1)
+    lacking.write_text(text, encoding="utf-8")
+    assert any("1 TU(s) lack a <tuv> for ne-NP" in e for e in validate(lacking).errors)
+
+
 def test_validate_hostile_file_exits_with_tmx_error(tmp_path, capsys):
     evil = tmp_path / "evil.tmx"
     evil.write_text('<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaa">]><tmx version="1.4"/>')

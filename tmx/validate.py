@@ -80,10 +80,13 @@ def validate(path: str | Path) -> ValidationReport:
         _check_tu(item, srclang, version, error, warn, lang_counts, tu_langs, tuids)
 
     all_langs = set(lang_counts)
+    # xml:lang is case-insensitive: tu_langs holds lower case, so fil-PH counts as fil-ph
+    # (every region-coded file, Trados' above all, was reported as lacking its own languages).
+    shown = {lang.lower(): lang for lang in sorted(all_langs)}
     for langs, count in sorted(tu_langs.items(), key=lambda kv: sorted(kv[0])):
-        missing = all_langs - langs
+        missing = set(shown) - langs
         if missing:
-            error(f"{count} TU(s) lack a <tuv> for {', '.join(sorted(missing))}; "
+            error(f"{count} TU(s) lack a <tuv> for {', '.join(sorted(shown[m] for m in missing))}; "
                   "OmegaT fills a missing target with another language's text")
     if srclang and srclang != "*all*" and n_tus and srclang.lower() not in {l.lower() for l in all_langs}:
         error(f"header srclang {srclang} matches no <tuv> language ({', '.join(sorted(all_langs))})")

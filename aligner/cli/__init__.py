@@ -84,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
             check_environment()
             refuse_inputs_as_outputs(args)
-            return int(args.func(args) or 0)
+            code = int(args.func(args) or 0)
+            # A library that swallowed the KeyboardInterrupt whole let the command finish; the user
+            # still asked it to stop (seen under load: exit 0 after a Ctrl-C at 0.5 s).
+            return _interrupted() if interrupt.fired else code
         except USER_ERRORS as exc:
             if interrupt.fired:
                 return _interrupted()
