@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from aligner.embed import get_encoder
+from aligner.formats import TmxOptions
 from aligner.gaps import build_report
 from aligner.job import JobOptions, run_job
 from aligner.review import state as st
@@ -16,6 +18,12 @@ from aligner.types import Document, Sentence
 from review_fixture import make_run
 from test_tmx_support import assert_valid_tmx
 from tmx.read import iter_tus
+
+
+def run(documents, out_dir, **kwargs):
+    """run_job with the default encoder, resolved once per call as ``aligner run`` does."""
+    kwargs.setdefault("encoder", get_encoder())
+    return run_job(documents, out_dir, **kwargs)
 
 MODE = "parallel"  # the corpus slice is loosely related: parallel mode gives links to decide on
 
@@ -27,7 +35,7 @@ def _review(out):
 def test_a_review_brings_report_json_up_to_date(small_corpus, tmp_path):
     _, docs = small_corpus
     out = tmp_path / "out"
-    run_job(docs[:2], out, options=JobOptions(mode=MODE, lang_codes="trados"))
+    run(docs[:2], out, options=JobOptions(mode=MODE, tmx=TmxOptions(lang_codes="trados")))
     assert _review(out) == [{"confirmed": 0, "rejected": 0, "related": 0, "stale": 0}]
 
     session = Session.open(out).decide_by_score(accept_above=0.5, reject_below=0.5)
@@ -41,14 +49,14 @@ def test_a_review_brings_report_json_up_to_date(small_corpus, tmp_path):
     assert report["tus_written"] == len(list(iter_tus(out / report["tmx"])))
 
     # The next run reads the same decisions and writes the same counts; it still owns the report.
-    run_job(docs[:2], out, options=JobOptions(mode=MODE, lang_codes="trados"))
+    run(docs[:2], out, options=JobOptions(mode=MODE, tmx=TmxOptions(lang_codes="trados")))
     assert _review(out) == [{"confirmed": confirmed, "rejected": rejected, "related": 0, "stale": 0}]
 
 
 def test_a_report_the_user_edited_is_left_alone(small_corpus, tmp_path):
     _, docs = small_corpus
     out = tmp_path / "out"
-    run_job(docs[:2], out, options=JobOptions(mode=MODE))
+    run(docs[:2], out, options=JobOptions(mode=MODE))
     mine = b'{"my": "notes"}\n'
     (out / "report.json").write_bytes(mine)
     Session.open(out).decide_by_score(accept_above=0.0).save()  # no refusal: the report is just not updated
@@ -78,8 +86,8 @@ def _levels(path):
 def test_the_three_language_tmx_marks_what_all_three_links_confirm(embed_cache_dir, tmp_path, confirm):
     docs = _three_translations()
     out = tmp_path / "out"
-    options = JobOptions(lang_codes="trados")
-    first = run_job(docs, out, options=options)
+    options = JobOptions(tmx=TmxOptions(lang_codes="trados"))
+    first = run(docs, out, options=options)
     multi = out / "flores-dev.multi.tmx"
     triples = first.triples[(0, 1, 2)]
     assert len(triples) >= 6
@@ -91,7 +99,7 @@ def test_the_three_language_tmx_marks_what_all_three_links_confirm(embed_cache_d
             links = [st.Link(b.src, b.tgt, "confirmed", b.score) for b in view.alignment.beads if not b.is_gap]
             session = session.with_pair(k, view.with_links(links))
     session.save()
-    run_job(docs, out, options=options)
+    run(docs, out, options=options)
     assert_valid_tmx(multi)
     expected = "ApprovedTranslation" if confirm == "all" else "Draft"
     assert _levels(multi) == [expected] * len(triples)
@@ -102,13 +110,13 @@ def test_the_three_language_tmx_marks_what_all_three_links_confirm(embed_cache_d
 def test_bcp47_marks_confirmed_three_language_tus_like_the_pair_files(embed_cache_dir, tmp_path):
     docs = _three_translations(4)
     out = tmp_path / "out"
-    run_job(docs, out)
+    run(docs, out)
     session = Session.open(out)
     for k, view in enumerate(session.pairs):
         links = [st.Link(b.src, b.tgt, "confirmed", b.score) for b in view.alignment.beads if not b.is_gap]
         session = session.with_pair(k, view.with_links(links))
     session.save()
-    run_job(docs, out)
+    run(docs, out)
     marks = [dict(tu.props).get("x-review") for tu in iter_tus(out / "flores-dev.multi.tmx")]
     assert marks and set(marks) == {"confirmed"}
 
