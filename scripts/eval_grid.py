@@ -12,10 +12,14 @@ micro-averaged over the cell's documents (``aligner.evaluate.score``). Marks
 Then, per mode, a reliability table: beads binned by their score, the mean
 score against the share of beads that are correct (a pair bead: exactly a gold
 bead; a gap bead: every sentence in it is a gold gap), and the expected
-calibration error (ECE, weighted by bin size), pooled and per family. Usage:
+calibration error (ECE, weighted by bin size), pooled and per family; and on the cells where
+both sides are whole translations (TRUE_TRANSLATIONS) the scores of the correct pairs (the issue
+wants them >= 0.9). ``--set comparable.keep_conf=0.1`` runs a variant of the configuration
+(``dataclasses.replace``; its digest is printed). Every mode runs once per document: auto reuses the
+forced modes' runs (``align_each``). Usage:
     python scripts/eval_grid.py [--data tico|flores|both] [--modes auto,parallel,comparable]
                                 [--family partial,gaps] [--cells 'partial/s0.70 t0.50,...'] [--pairs tl-en]
-                                [--bins 10] [--summed-beads]
+                                [--bins 10] [--summed-beads] [--set SECTION.FIELD=VALUE ...]
 The aligner embeds the merged beads it considers (new texts, cached after the first run); with
 ``--summed-beads`` they get the normalised sum of their sentences' vectors instead, so a sweep
 costs alignment time only (figures then differ slightly from the shipped aligner's).

@@ -76,7 +76,8 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
     Parallel: the bead's centred cosine (a gap: its sentence's best in the
     window), the k-NN level of its sentences, and the share of the longer side
     on the anchor chain (low where sections moved, so the monotone DP is often
-    wrong); comparable: the logit of its mined confidence. Both: whether the
+    wrong), and for pairs that share and the cosine again for merged beads;
+    comparable: the logit of its mined confidence. Both: whether the
     bead merges sentences, and 1 / the shorter side, since small documents
     shift every similarity. The k-NN level counts missing neighbours (a side
     shorter than ``k``) as unrelated, 0 on the centred scale: in a one-line
@@ -88,7 +89,11 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
         sim, level = evidence
         level *= min(k, n, m) / k
         share = anchors / max(n, m, 1)
-        return (sim, level, merged, inv, share) if not bead.is_gap else (sim, level, inv, share)
+        if bead.is_gap:
+            return (sim, level, inv, share)
+        # merges are right where the DP follows a translation (high anchor share) and wrong where it
+        # glues a sentence whose partner is missing to a neighbour's bead
+        return (sim, level, merged, inv, share, merged * share, merged * sim)
     if bead.is_gap:
         return (_logit(1.0 - bead.score), inv)
     return (_logit(bead.score), merged, inv)

@@ -147,15 +147,15 @@ class CalibrationConfig:
     # P(bead correct) per mode and kind of bead, over calibrate.bead_features: fitted by
     # scripts/calibrate.py --beads on the TICO-19 grid families (FLORES dev stays the test).
     # A (mode, kind) without a fit keeps the mode's raw score.
-    # Features: calibrate.bead_features. Fitted on 16 TICO cells (partial 1.0x1.0, 1.0x0.85, 0.85x0.85,
-    # 0.7x0.5, 0.5x0.7, 0.35x0.35; shuffled 0.7x0.5; merge 0.85, 0.35; insert 0.7x0.5; gaps u1-4,
-    # geom2, pareto; small clean, gap, partial) x 3 pairs, 104,314 beads, merged beads scored
-    # from summed vectors (--no-refine).
+    # Features: calibrate.bead_features. Fitted on 27 TICO cells (partial 1.0x1.0, 1.0x0.85, 0.85x0.85,
+    # 0.7x0.5, 0.5x0.7, 0.5x0.5, 0.35x0.35, 1.0x0.35; shuffled 1.0x1.0, 0.85x0.85, 0.7x0.5, 0.35x0.35;
+    # merge 1.0, 0.85, 0.7x0.5, 0.35; insert 0.85, 0.7x0.5, 0.35; all five gaps; small clean, gap,
+    # partial) x 3 pairs, 189,691 beads, merged beads scored from summed vectors (--no-refine).
     beads: tuple[BeadFit, ...] = (
-        BeadFit("parallel", "pair", (-5.2605, 25.2554, -22.5273, -6.559, -16.0043, 6.7983)),
-        BeadFit("parallel", "gap", (1.7855, 3.9084, -8.077, -5.4819, 7.6212)),
-        BeadFit("comparable", "pair", (2.3306, 0.3675, -3.3927, 3.24)),
-        BeadFit("comparable", "gap", (0.8253, -0.3287, 8.3873)),
+        BeadFit("parallel", "pair", (-4.2148, 25.7623, -21.2255, -14.4008, -13.8391, 4.1635, 13.0207, -3.7567)),
+        BeadFit("parallel", "gap", (0.6859, 4.1095, -8.3106, -4.6532, 9.8213)),
+        BeadFit("comparable", "pair", (3.4083, 0.4159, -4.5719, -7.3913)),
+        BeadFit("comparable", "gap", (1.234, -0.3015, 9.8319)),
     )
 
 
