@@ -114,5 +114,6 @@ def calibrate_beads(mode: str, beads: list[Bead], evidence: tuple[tuple[float, f
             continue
         x = bead_features(mode, b, evidence[i] if evidence else None, n, m, anchors, k)
         z = float(w[0] + np.dot(w[1:], x))
-        out.append(Bead(b.src, b.tgt, round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4)))
+        # never exactly 0: a 4-decimal 0.0 reads as "no chance", and --accept-above 0 would skip it
+        out.append(Bead(b.src, b.tgt, max(round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4), 1e-4)))
     return out
