@@ -1,13 +1,14 @@
 """`aligner batch` throughput: groups/s and peak memory per worker at 1 and 2 local workers and on a
 2-worker dask cluster started as real processes, and how time grows with the number of groups.
 
-    python scripts/bench_batch.py [--groups 200] [--threads 1] [--no-dask]
+    python scripts/bench_batch.py [--groups 200] [--threads 1] [--no-dask] [--cold]
 
 Each group is one article in Tagalog, Nepali and English (3 documents, 3 pairs), alternately a
 FLORES dev article and a TICO-19 chunk (scripts/scenarios.py). A first run fills the default
 embedding cache (shared with the other scripts), so the timed runs measure the batch itself; every
 timed run writes a fresh folder with SOURCE_DATE_EPOCH pinned, and their outputs are compared byte
-for byte. The cluster is `dask scheduler` and `dask worker --nworkers 2 --nthreads 1` on 127.0.0.1.
+for byte. With --cold there is no warm-up: every timed run starts from its own empty cache, so it
+measures a corpus builder's first pass, where embedding is the work. The cluster is `dask scheduler` and `dask worker --nworkers 2 --nthreads 1` on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -118,22 +119,31 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--threads", type=int, default=1, help="encoder threads per worker (default 1)")
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="each timed run from an empty cache (no warm-up)")
     args = parser.parse_args()
     threads = ["--threads", str(args.threads)]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         manifest = build_groups(root / "in", args.groups)
-        print(f"{args.groups} groups (FLORES dev and TICO-19 articles in turn, 3 documents each); "
+        print(f"{args.groups} groups (FLORES dev and TICO-19 articles in turn, 3 documents each), "
+              f"{'cold: each run from an empty cache' if args.cold else 'warm cache'}; "
               f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}", flush=True)
-        warm = batch(manifest, root / "warm-up", "--workers", "2", *threads)
-        print(f"warm-up (fills the embedding cache): {warm['seconds']:.1f} s", flush=True)
+        def fresh_cache(label: str) -> None:
+            if args.cold:  # read by env(), and by the dask workers started after it
+                os.environ["ALIGNER_CACHE_DIR"] = str(root / f"cache-{label}")
+
+        if not args.cold:
+            warm = batch(manifest, root / "warm-up", "--workers", "2", *threads)
+            print(f"warm-up (fills the embedding cache): {warm['seconds']:.1f} s", flush=True)
         rows = []
         runs = [("1 worker (in-process)", ["--workers", "1"]), ("2 workers (process pool)", ["--workers", "2"])]
         for label, extra in runs:
+            fresh_cache(label.split()[0])
             rows.append((label, batch(manifest, root / label.split()[0], *extra, *threads)))
             print(f"  {label}: {rows[-1][1]['seconds']:.1f} s", flush=True)
         outputs = [root / "1", root / "2"]
         if not args.no_dask:
+            fresh_cache("dask")
             address, procs = start_cluster(root)
             try:
                 rows.append(("dask cluster, 2 worker processes", batch(manifest, root / "dask", "--dask", address,
@@ -147,6 +157,7 @@ def main() -> None:
         same = len({hash(frozenset(tree(o).items())) for o in outputs}) == 1
         linear = []
         for n in (args.groups // 4, args.groups // 2):
+            fresh_cache(f"lin-{n}")
             r = batch(head(manifest, n), root / f"lin-{n}", "--workers", "2", *threads)
             linear.append((n, r))
         linear.append((args.groups, rows[1][1]))
