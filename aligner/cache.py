@@ -135,7 +135,6 @@ def _identify(path: Path, timeout_s: float) -> str:
         conn.text_factory = _lenient_text
         try:
             app = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             schema = (conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                       if tables == _LEGACY_TABLES else None)
@@ -145,11 +144,7 @@ def _identify(path: Path, timeout_s: float) -> str:
         if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
             raise  # in use: the caller embeds without the cache this time
         raise _not_ours(path, "sqlite cannot read it") from None
-    if app == APPLICATION_ID:
-        if version > SCHEMA_VERSION:
-            raise InputError(f"{path} is a cache of a newer aligner (schema {version}, this one reads "
-                             f"{SCHEMA_VERSION}); use that release, or pass --cache another file")
-        return "ours"
+    # app is never ours here: the immutable read sees the same header bytes checked above
     if app == 0 and not tables:
         return "new"  # an empty database, or one a concurrent run is creating right now
     if app == 0 and schema is not None and schema[0] == "1":
