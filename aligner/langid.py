@@ -11,8 +11,6 @@ import re
 import unicodedata
 from collections import Counter
 
-import langcodes
-
 from aligner.errors import ConfigError
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -146,6 +144,10 @@ def check_code(code: str) -> str:
         tag = to_bcp47(code)
     except LanguageCodeError as exc:
         raise ConfigError(str(exc)) from None
+    if tag in LANGUAGE_NAMES:  # registered codes all: no need to load the registry (0.05 s a run)
+        return tag
+    import langcodes
+
     if not langcodes.tag_is_valid(tag):
         raise ConfigError(f"unknown language code '{code}'; use an ISO 639 code such as en, tl or ne "
                           "(optionally with a region, e.g. en-US)")

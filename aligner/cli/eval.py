@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from aligner.evaluate import read_links, score
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -19,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
+    from aligner.evaluate import read_links, score
+
     sc = score(read_links(args.gold), read_links(args.test))
     for name, prf in (("strict", sc.strict), ("lax", sc.lax), ("gap", sc.gap)):
         print(f"{name:6s} P {prf.precision:.4f}  R {prf.recall:.4f}  F1 {prf.f1:.4f}")

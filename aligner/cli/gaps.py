@@ -13,21 +13,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from aligner.atomic import atomic_open, check_writable
 from aligner.cli import _options
 from aligner.cli._options import MAX_WIDTH, MIN_WIDTH
-from aligner.cli._progress import progress_bars
-from aligner.cli.html_gaps import page
-from aligner.cli.render_gaps import render
 from aligner.errors import ConfigError, InputError
-from aligner.gaps import GapReport, Section, build_report, report_to_json
-from aligner.inert import dumps
-from aligner.types import Document
 
-__all__ = ["render", "register", "write_report", "format_report", "output_width"]
+if TYPE_CHECKING:
+    from aligner.gaps import GapReport, Section
+    from aligner.types import Document
+
+# The renderers (wcwidth, the HTML page) load when a report is written: `aligner run --no-gaps`
+# and every other command only register this module's options.
+__all__ = ["register", "write_report", "format_report", "output_width", "select_pairs"]
 
 FORMATS = ("auto", "text", "json", "html")
 
@@ -75,6 +76,11 @@ def format_report(
     section: Section | None = None,
 ) -> str:
     """The report as text, JSON or HTML, with no terminal codes."""
+    from aligner.cli.html_gaps import page
+    from aligner.cli.render_gaps import render
+    from aligner.gaps import report_to_json
+    from aligner.inert import dumps
+
     if fmt == "json":
         return dumps(report_to_json(report), indent=2, sort_keys=True) + "\n"
     if fmt == "html":
@@ -112,6 +118,8 @@ def write_report(
     console: Console | None = None,
 ) -> None:
     """Send the report where it belongs; ``auto`` picks by file suffix or by the terminal."""
+    from aligner.cli.render_gaps import render
+
     chosen = report.section(section) if section is not None else None
     if output is not None:
         if fmt == "auto":
@@ -175,6 +183,8 @@ def select_pairs(spec: str, documents: Sequence[Document], pairs: Sequence[tuple
 
 
 def handler(args: argparse.Namespace) -> int:
+    from aligner.cli._progress import progress_bars
+    from aligner.gaps import build_report
     from aligner.ingest import read_documents
     from aligner.pipeline import align_every_pair, check_documents
 

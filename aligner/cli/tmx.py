@@ -14,9 +14,8 @@ from aligner.cli import _options
 from aligner.errors import InputError, TmxError
 from aligner.formats import TOOL
 from aligner.inert import dumps, inert
-from tmx.merge import merge_tmx
-from tmx.stats import compute_stats
-from tmx.validate import validate
+
+# tmx.merge, tmx.stats and tmx.validate (lxml) load in the action that needs them, not at start-up.
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +47,8 @@ def _inputs(*paths: Path) -> None:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    from tmx.stats import compute_stats
+
     _inputs(args.file)
     st = compute_stats(args.file)
     if args.json:
@@ -78,6 +79,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from tmx.validate import validate
+
     _inputs(args.file)
     report = validate(args.file)
     console = Console(stderr=not report.ok)
@@ -95,6 +98,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    from tmx.merge import merge_tmx
+
     _inputs(*args.inputs)
     check_writable(args.output)
     options = _options.tmx_options(args)
