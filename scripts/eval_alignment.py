@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import evaldata  # noqa: E402
 import scenarios  # noqa: E402
 from aligner.align import align  # noqa: E402
+from aligner.align.config import DEFAULT_CONFIG  # noqa: E402
 from aligner.align.scoring import count_tokens  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
 from aligner.evaluate import Scores, score  # noqa: E402
@@ -56,16 +57,18 @@ def fmt(name, pair, sc: Scores, a, ratio, embed_s, align_s, n):
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", default="auto")
-    ap.add_argument("--only", default=",".join(scenarios.SCENARIOS))
+    ap.add_argument("--only", default=",".join(scenarios.SCENARIOS),
+                    help="comma-separated scenarios; '' for Text+Berg alone")
     ap.add_argument("--no-textberg", action="store_true")
     ap.add_argument("--reasons", action="store_true", help="print auto mode's reason per run")
     args = ap.parse_args()
     encoder = get_encoder()
     rates = {lang: token_rate(lang, encoder) for lang in ("en", "tl", "ne")}
+    print(f"mode {args.mode}, config {DEFAULT_CONFIG.digest()}\n")
     print("| scenario | pair | mode used | strict P | strict R | strict F1 | lax F1 | gap F1 | "
           "sentences | tokens embedded / text | embed s | align s | align/embed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for name in args.only.split(","):
+    for name in [x for x in args.only.split(",") if x]:
         for s, t in scenarios.PAIRS:
             sc_ = scenarios.build(name, s, t)
             a, ratio, es, al = run_one(sc_.src, sc_.tgt, args.mode, encoder, rates, s, t)
