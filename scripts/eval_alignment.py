@@ -5,7 +5,12 @@ cheap). Because cached vectors cost nothing, "embed s" is the *uncached*
 encoder time for the same tokens: each language's seconds per token is measured
 once, uncached, on a 200-sentence FLORES sample, and multiplied by the tokens
 the run embedded. "align s" is measured. Usage:
-    python scripts/eval_alignment.py [--mode auto] [--only clean,merge] [--no-textberg]
+    python scripts/eval_alignment.py [--mode auto] [--only clean,merge] [--no-textberg] [--bead-kinds]
+``--bead-kinds`` adds, per scenario (pairs pooled) and for Text+Berg, how the beads' calibrated
+scores compare with how often they are right, by kind (1-1, merged, gap): auto chooses the mode
+that expects more sentences in correct beads, so a kind scored far from its hit rate skews that
+choice. A pair bead is right if the gold has it, a gap bead if its sentences are gold gaps (as in
+``eval_grid.py``'s reliability tables).
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import eval_grid  # noqa: E402
 import evaldata  # noqa: E402
 import scenarios  # noqa: E402
 from aligner.align import align  # noqa: E402
@@ -46,6 +53,31 @@ def run_one(src, tgt, mode, encoder, rates, src_lang, tgt_lang):
     return a, ratio, embed_s, a.info.timings.align
 
 
+def bead_kinds(gold, beads) -> list[tuple[str, float, bool, int]]:
+    """(kind, score, right, sentences) per bead."""
+    out = []
+    for b, (sc, ok) in zip(beads, eval_grid.bead_outcomes(gold, beads), strict=True):
+        kind = "gap" if b.is_gap else "1-1" if len(b.src) == len(b.tgt) == 1 else "merged"
+        out.append((kind, sc, ok, len(b.src) + len(b.tgt)))
+    return out
+
+
+def print_bead_kinds(kinds: dict[str, list[tuple[str, float, bool, int]]], mode: str) -> None:
+    print(f"\nBeads by kind ({mode}): calibrated score against the share right; sentences in right "
+          "beads, expected (score x sentences) against observed\n")
+    print("| data | kind | beads | mean score | share right | expected sentences | observed sentences |")
+    print("|---|---|---|---|---|---|---|")
+    for group, rows in kinds.items():
+        for kind in ("1-1", "merged", "gap"):
+            got = [r for r in rows if r[0] == kind]
+            if not got:
+                continue
+            exp = sum(sc * n for _, sc, _, n in got)
+            obs = sum(n for _, _, ok, n in got if ok)
+            print(f"| {group} | {kind} | {len(got)} | {sum(r[1] for r in got) / len(got):.3f} | "
+                  f"{sum(r[2] for r in got) / len(got):.3f} | {exp:.0f} | {obs} |")
+
+
 def fmt(name, pair, sc: Scores, a, ratio, embed_s, align_s, n):
     # with no gaps in the gold, gap F1 is undefined: show how many false gaps were made
     gap = f"{sc.gap.f1:.3f}" if sc.gap.n_gold else f"n/a ({sc.gap.n_test} false)"
@@ -61,6 +93,8 @@ def main() -> int:
                     help="comma-separated scenarios; '' for Text+Berg alone")
     ap.add_argument("--no-textberg", action="store_true")
     ap.add_argument("--reasons", action="store_true", help="print auto mode's reason per run")
+    ap.add_argument("--bead-kinds", action="store_true",
+                    help="print each bead kind's mean score against its share right (the calibration)")
     args = ap.parse_args()
     encoder = get_encoder()
     rates = {lang: token_rate(lang, encoder) for lang in ("en", "tl", "ne")}
@@ -68,11 +102,13 @@ def main() -> int:
     print("| scenario | pair | mode used | strict P | strict R | strict F1 | lax F1 | gap F1 | "
           "sentences | tokens embedded / text | embed s | align s | align/embed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    kinds: dict[str, list[tuple[str, float, bool, int]]] = defaultdict(list)
     for name in [x for x in args.only.split(",") if x]:
         for s, t in scenarios.PAIRS:
             sc_ = scenarios.build(name, s, t)
             a, ratio, es, al = run_one(sc_.src, sc_.tgt, args.mode, encoder, rates, s, t)
             sc = score(sc_.gold, [(b.src, b.tgt) for b in a.beads], len(sc_.src), len(sc_.tgt))
+            kinds[name] += bead_kinds(sc_.gold, a.beads)
             print(fmt(name, f"{s}-{t}", sc, a, ratio, es, al, len(sc_.src) + len(sc_.tgt)), flush=True)
             if args.reasons:
                 print(f"|  |  | {a.info.mode_reason} |")
@@ -86,6 +122,7 @@ def main() -> int:
             doc, src, tgt = tb.name, tb.de, tb.fr
             a, ratio, es, al = run_one(src, tgt, args.mode, encoder, de_fr_rate, "de", "fr")
             sc = score(tb.gold, [(b.src, b.tgt) for b in a.beads], len(src), len(tgt))
+            kinds["text+berg"] += bead_kinds(tb.gold, a.beads)
             total = sc if total is None else total + sc
             tok = count_tokens(src) + count_tokens(tgt)
             ratio_n += ratio * tok
@@ -101,6 +138,8 @@ def main() -> int:
 
         assert total is not None  # seven documents were scored
         print(fmt("text+berg (micro)", "de-fr", total, _A, ratio_n / ratio_d, es_t, al_t, n_all))
+    if args.bead_kinds:
+        print_bead_kinds(kinds, args.mode)
     return 0
 
 
