@@ -6,6 +6,8 @@ encoder time for the same tokens: each language's seconds per token is measured
 once, uncached, on a 200-sentence FLORES sample, and multiplied by the tokens
 the run embedded. "align s" is measured. Usage:
     python scripts/eval_alignment.py [--mode auto] [--only clean,merge] [--no-textberg] [--bead-kinds]
+                                     [--set SECTION.FIELD=VALUE ...]
+``--set`` runs a variant of the configuration (``dataclasses.replace``, as in ``eval_grid.py``).
 ``--bead-kinds`` adds, per scenario (pairs pooled) and for Text+Berg, how the beads' calibrated
 scores compare with how often they are right, by kind (1-1, merged, gap): auto chooses the mode
 that expects more sentences in correct beads, so a kind scored far from its hit rate skews that
@@ -41,11 +43,11 @@ def token_rate(lang: str, encoder) -> float:
     return (time.perf_counter() - t) / max(1, count_tokens(lines))
 
 
-def run_one(src, tgt, mode, encoder, rates, src_lang, tgt_lang):
+def run_one(src, tgt, mode, encoder, rates, src_lang, tgt_lang, config=DEFAULT_CONFIG):
     sv = embed(src, encoder)
     tv = embed(tgt, encoder)
     a = align(src, tgt, embed=lambda x: embed(x, encoder), src_vecs=sv, tgt_vecs=tv, mode=mode,
-              src_lang=src_lang, tgt_lang=tgt_lang)
+              src_lang=src_lang, tgt_lang=tgt_lang, config=config)
     tok_s, tok_t = count_tokens(src), count_tokens(tgt)
     extra = a.info.tokens_embedded
     ratio = (tok_s + tok_t + extra) / (tok_s + tok_t)
@@ -95,10 +97,13 @@ def main() -> int:
     ap.add_argument("--reasons", action="store_true", help="print auto mode's reason per run")
     ap.add_argument("--bead-kinds", action="store_true",
                     help="print each bead kind's mean score against its share right (the calibration)")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
+                    help="run a variant of the configuration, e.g. --set comparable.outlier_run=0 (repeatable)")
     args = ap.parse_args()
+    config = eval_grid.variant(DEFAULT_CONFIG, args.set)
     encoder = get_encoder()
     rates = {lang: token_rate(lang, encoder) for lang in ("en", "tl", "ne")}
-    print(f"mode {args.mode}, config {DEFAULT_CONFIG.digest()}\n")
+    print(f"mode {args.mode}, config {config.digest()}" + (f" ({', '.join(args.set)})" if args.set else "") + "\n")
     print("| scenario | pair | mode used | strict P | strict R | strict F1 | lax F1 | gap F1 | "
           "sentences | tokens embedded / text | embed s | align s | align/embed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -106,7 +111,7 @@ def main() -> int:
     for name in [x for x in args.only.split(",") if x]:
         for s, t in scenarios.PAIRS:
             sc_ = scenarios.build(name, s, t)
-            a, ratio, es, al = run_one(sc_.src, sc_.tgt, args.mode, encoder, rates, s, t)
+            a, ratio, es, al = run_one(sc_.src, sc_.tgt, args.mode, encoder, rates, s, t, config)
             sc = score(sc_.gold, [(b.src, b.tgt) for b in a.beads], len(sc_.src), len(sc_.tgt))
             kinds[name] += bead_kinds(sc_.gold, a.beads)
             print(fmt(name, f"{s}-{t}", sc, a, ratio, es, al, len(sc_.src) + len(sc_.tgt)), flush=True)
@@ -120,7 +125,7 @@ def main() -> int:
         modes = set()
         for tb in evaldata.textberg():
             doc, src, tgt = tb.name, tb.de, tb.fr
-            a, ratio, es, al = run_one(src, tgt, args.mode, encoder, de_fr_rate, "de", "fr")
+            a, ratio, es, al = run_one(src, tgt, args.mode, encoder, de_fr_rate, "de", "fr", config)
             sc = score(tb.gold, [(b.src, b.tgt) for b in a.beads], len(src), len(tgt))
             kinds["text+berg"] += bead_kinds(tb.gold, a.beads)
             total = sc if total is None else total + sc
