@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aligner import __version__, outdir
-from aligner.align.config import DEFAULT_CONFIG
+from aligner.align.config import DEFAULT_CONFIG, AlignConfig
 from aligner.formats import TOOL, TmxOptions
 from aligner.pipeline import (
     Embedded,
@@ -58,6 +58,7 @@ def pair_name(a: Document, b: Document) -> str:
 @dataclass(frozen=True)
 class JobOptions:
     mode: str = "auto"
+    config: AlignConfig = DEFAULT_CONFIG  # the aligner's numbers; its digest is in the signature and TMX headers
     tmx: TmxOptions = TmxOptions()  # confirmed_only: in the bilingual TMX (aligner review)
 
 
@@ -76,7 +77,7 @@ def signature(encoder_identity: str, options: JobOptions) -> str:
     tmx = options.tmx
     min_score = "none" if tmx.min_score is None else f"{tmx.min_score:g}"
     return (f"aligner:{__version__}|encoder:{encoder_identity}|mode:{options.mode}"
-            f"|config:{DEFAULT_CONFIG.digest()}|lang-codes:{tmx.lang_codes}|min-score:{min_score}"
+            f"|config:{options.config.digest()}|lang-codes:{tmx.lang_codes}|min-score:{min_score}"
             + ("|confirmed-only" if tmx.confirmed_only else ""))
 
 
@@ -198,7 +199,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
     pinned = "SOURCE_DATE_EPOCH" in os.environ
     embedded = embed_documents(documents, enc, progress=progress)
     after_documents = enc.meter
-    results = align_documents(documents, embedded, pairs, encoder=enc, mode=options.mode,
+    results = align_documents(documents, embedded, pairs, encoder=enc, mode=options.mode, config=options.config,
                               progress=progress, reviewed={k: v.links for k, v in resolved.items()})
     clauses = enc.meter - after_documents
     # Related links are no translations: keep them out of every TM, the three-language one included.
@@ -216,7 +217,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
             src, tgt = documents[r.src], documents[r.tgt]
             for name, tus in pf.groups.items():
                 with out.open(name) as f:
-                    export.write_group(f, tus, src, tgt, export_options.lang_codes)
+                    export.write_group(f, tus, src, tgt, export_options.lang_codes, options.config.digest())
             pair_entries.append(_pair_report(documents, r, pf.main, pf, not pinned, resolved[(r.src, r.tgt)]))
         multi_entries = []
         statuses = {k: export.statuses_of(v.links) for k, v in resolved.items()}
@@ -228,7 +229,7 @@ def run_job(documents: Sequence[Document], out_dir: str | os.PathLike, *, encode
                 stats = write_tmx(f, tus,
                                   srclang="*all*", langs=[d.lang for d in docs], tool=TOOL,
                                   lang_codes=export_options.lang_codes, min_score=export_options.min_score,
-                                  header_props=(("x-aligner-config", DEFAULT_CONFIG.digest()),))
+                                  header_props=(("x-aligner-config", options.config.digest()),))
             multi_entries.append({"tmx": file, "languages": [d.lang for d in docs],
                                   "documents": [d.name for d in docs], "tus_written": stats.written})
         report = {

@@ -18,6 +18,7 @@ from aligner.errors import InputError
 from aligner.types import Alignment, Document
 
 if TYPE_CHECKING:
+    from aligner.align.config import AlignConfig
     from aligner.embed import Encoder
     from aligner.review.state import Link
 
@@ -125,13 +126,15 @@ def embed_documents(documents: Sequence[Document], encoder: Encoder, *,
 
 
 def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Sequence[tuple[int, int]],
-                    *, encoder: Encoder, mode: str = "auto",
+                    *, encoder: Encoder, mode: str = "auto", config: AlignConfig | None = None,
                     progress: ProgressFn | None = None,
                     reviewed: Mapping[tuple[int, int], Sequence[Link]] | None = None) -> list[PairResult]:
     """Align each pair; a pair with ``reviewed`` links keeps them and is re-aligned only between them."""
-    from aligner.align import align
+    from aligner.align import DEFAULT_CONFIG, align
     from aligner.embed import embed
     from aligner.review.realign import align_anchored
+
+    cfg = DEFAULT_CONFIG if config is None else config
 
     enc = encoder
 
@@ -147,11 +150,11 @@ def align_documents(documents: Sequence[Document], embedded: Embedded, pairs: Se
         if links:
             alignment = align_anchored(documents[i].texts, documents[j].texts, embedded.vectors[i],
                                        embedded.vectors[j], links, align=align, mode=mode, embed=embed_texts,
-                                       src_lang=documents[i].lang, tgt_lang=documents[j].lang)
+                                       src_lang=documents[i].lang, tgt_lang=documents[j].lang, config=cfg)
         else:
             alignment = align(documents[i].texts, documents[j].texts, embed=embed_texts,
                               src_vecs=embedded.vectors[i], tgt_vecs=embedded.vectors[j],
-                              mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang)
+                              mode=mode, src_lang=documents[i].lang, tgt_lang=documents[j].lang, config=cfg)
         results.append(PairResult(i, j, alignment, time.perf_counter() - t0))
     if progress:
         progress("aligning", len(pairs), len(pairs))

@@ -31,16 +31,18 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grid  # noqa: E402
 import scenarios  # noqa: E402
-from aligner.align.calibrate import bead_features, calibrate_beads  # noqa: E402
+from aligner.align.calibrate import bead_features, calibrate_beads, lone_evidence, lone_features  # noqa: E402
 from aligner.align.config import DEFAULT_CONFIG, BeadFit  # noqa: E402
 from aligner.align.modes import DocPair, get_mode  # noqa: E402
-from aligner.align.scoring import side_means  # noqa: E402
+from aligner.align.scoring import center, side_means  # noqa: E402
 from aligner.embed import embed, get_encoder  # noqa: E402
 from calibrate import fit_logistic  # noqa: E402
 from eval_grid import bead_outcomes, embed_docs, reliability  # noqa: E402
 
 MODES = ("parallel", "comparable")
-RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, beads=()))
+# no bead fit, and so no split test in parallel mode: it weighs beads by the fit being made
+RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, beads=()),
+              parallel=replace(DEFAULT_CONFIG.parallel, split=False))
 
 
 def collect(data: str, families: list[str], pairs, encoder, only: set[str] | None = None,
@@ -72,6 +74,60 @@ def collect(data: str, families: list[str], pairs, encoder, only: set[str] | Non
                                          "anchors": res.info.get("anchors", 0)})
             print(f"  collected {data} {family}: {len(rows)} beads so far", file=sys.stderr, flush=True)
     return rows
+
+
+def collect_lone(data: str, families: list[str], pairs, encoder, only: set[str] | None = None) -> list[dict]:
+    """One row per sentence of parallel mode's documents: the "lone" features (its best match and
+    k-NN level in the whole other document, 1 / shorter side, anchor share) and whether the gold
+    gives it no counterpart. Every sentence, not only the DP's gaps: the split test asks it of
+    sentences that sit in pair beads. No merged bead is embedded (the anchors do not need it)."""
+    cheap = replace(RAW, parallel=replace(RAW.parallel, refine=False))
+    rows = []
+    for family in families:
+        for cell in grid.cells(family):
+            if only and cell.label not in only:
+                continue
+            for s, t in pairs:
+                docs = grid.build(cell, s, t, data)
+                for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
+                    n, m = len(d.src), len(d.tgt)
+                    if not n or not m:
+                        continue
+                    sv, tv = np.asarray(sv, np.float32), np.asarray(tv, np.float32)
+                    sm, tm = side_means(sv, tv, RAW.parallel.score.min_rows_for_mean)
+                    anchors = get_mode("parallel", cheap).align(DocPair(d.src, d.tgt, sv, tv, sm, tm, None, s, t)).info["anchors"]
+                    cs, ct = center(sv, sm), center(tv, tm)
+                    sims = cs @ ct.T
+                    gap_s = {i for a, b in d.gold if not b for i in a}
+                    gap_t = {j for a, b in d.gold if not a for j in b}
+                    for i in range(n):
+                        rows.append({"family": family, "ok": i in gap_s,
+                                     "x": lone_features(lone_evidence(sims[i]), n, m, anchors)})
+                    for j in range(m):
+                        rows.append({"family": family, "ok": j in gap_t,
+                                     "x": lone_features(lone_evidence(sims[:, j]), n, m, anchors)})
+            print(f"  collected {data} {cell.label}: {len(rows)} sentences so far", file=sys.stderr, flush=True)
+    return rows
+
+
+def fit_lone(rows: list[dict]) -> BeadFit:
+    x = np.array([r["x"] for r in rows], dtype=np.float64)
+    y = np.array([r["ok"] for r in rows], dtype=np.float64)
+    count: dict[str, int] = defaultdict(int)
+    for r in rows:
+        count[r["family"]] += 1
+    w = np.array([len(rows) / (len(count) * count[r["family"]]) for r in rows])
+    return BeadFit("parallel", "lone", tuple(round(float(c), 4) for c in _weighted_logistic(x, y, w)))
+
+
+def lone_table(rows: list[dict], f: BeadFit, title: str) -> None:
+    w = np.asarray(f.weights)
+    print(f"\n{title}: ECE of P(lone) per family (sentences)")
+    for fam in sorted({r["family"] for r in rows}) + ["all"]:
+        sel = [r for r in rows if fam == "all" or r["family"] == fam]
+        z = np.array([w[0] + np.dot(w[1:], r["x"]) for r in sel])
+        pred = [(float(p), r["ok"]) for p, r in zip(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))), sel)]
+        print(f"| {fam} | {reliability(pred, 10)[1]:.3f} ({len(sel)}) |")
 
 
 def fit(rows: list[dict]) -> tuple[BeadFit, ...]:
@@ -133,6 +189,8 @@ def main() -> int:
     ap.add_argument("--cells", default=None, help="only these cells, e.g. 'partial/s0.70 t0.50,gaps/u1-4'")
     ap.add_argument("--no-refine", action="store_true",
                     help="score merged beads from summed vectors instead of embedding them (much faster)")
+    ap.add_argument("--lone", action="store_true",
+                    help="fit parallel mode's P(a sentence has no counterpart) over every sentence instead")
     ap.add_argument("--save", default=None, help="pickle the collected beads here (to refit quickly)")
     ap.add_argument("--load", default=None, help="refit from beads saved with --save")
     args = ap.parse_args()
@@ -140,6 +198,14 @@ def main() -> int:
     only = set(args.cells.split(",")) if args.cells else None
     pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
     encoder = get_encoder()
+    if args.lone:
+        lone_rows = collect_lone("tico", families, pairs, encoder, only)
+        f = fit_lone(lone_rows)
+        print(f"    BeadFit({f.mode!r}, {f.kind!r}, {f.weights!r}),")
+        lone_table(lone_rows, f, "tico (fit)")
+        if args.test:
+            lone_table(collect_lone(args.test, families, pairs, encoder, only), f, f"{args.test} (test)")
+        return 0
     if args.load:
         with open(args.load, "rb") as fh:
             rows = pickle.load(fh)

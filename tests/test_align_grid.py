@@ -121,3 +121,35 @@ def test_a_kept_pair_grows_into_the_merge_its_neighbour_completes() -> None:
     assert used_s.all()
     # the other pairs stay as they were: their neighbours are taken
     assert [(b.src, b.tgt) for b in out if b.src != (1, 2)] == [(b.src, b.tgt) for b in kept if b.src != (1,)]
+
+
+def _lacking_runs(n: int, seed: int) -> set[int]:
+    """About 12% of the rows, in runs of 1-4, as scripts/grid.py's gaps family builds them."""
+    rng, drop = random.Random(seed), set[int]()
+    while len(drop) < n * 0.12:
+        r = rng.randrange(n)
+        drop |= set(range(r, min(n, r + rng.randint(1, 4))))
+    return drop
+
+
+@pytest.mark.parametrize("lang", ["tgl_Latn", "npi_Deva"])
+def test_parallel_leaves_a_sentence_without_partner_as_a_gap(embed_cache_dir, lang) -> None:
+    """English lacks runs of the translation's sentences (FLORES dev rows 0-119). The DP glued a
+    lone sentence to a neighbour's bead whenever that beat the flat gap penalty (1 of the 18 lost
+    in each language); the calibrated split test must leave every one a gap and break no pair."""
+    from aligner.embed import embed, get_encoder
+
+    n = 120
+    en = (FLORES / "eng_Latn.dev").read_text(encoding="utf-8").splitlines()[:n]
+    other = [x.strip() for x in (FLORES / f"{lang}.dev").read_text(encoding="utf-8").splitlines()[:n]]
+    drop = _lacking_runs(n, 3)
+    src_rows = [r for r in range(n) if r not in drop]
+    where = {r: i for i, r in enumerate(src_rows)}
+    src = [en[r] for r in src_rows]
+    gold = [((where[r],), (r,)) if r in where else ((), (r,)) for r in range(n)]
+    enc = get_encoder()
+    a = align_each(src, other, embed=lambda x: embed(x, enc), src_vecs=embed(src, enc),
+                   tgt_vecs=embed(other, enc), modes=("parallel",))["parallel"]
+    sc = score(gold, [(b.src, b.tgt) for b in a.beads], len(src), n)
+    assert sc.gap.tp == sc.gap.n_test == sc.gap.n_gold == len(drop), sc.gap
+    assert sc.strict.tp == sc.strict.n_test == sc.strict.n_gold, sc.strict

@@ -236,3 +236,26 @@ def test_report_counts_every_text_the_model_embedded_including_clauses(small_cor
     assert emb["seconds"] > 0  # rates are rounded to 0.1
     assert emb["sentences_per_second"] == pytest.approx(emb["texts"] / emb["seconds"], abs=0.06)
     assert emb["tokens_per_second"] == pytest.approx(emb["tokens"] / emb["seconds"], abs=0.06)
+
+
+def test_a_variant_configuration_is_used_and_named_everywhere(small_corpus, tmp_path):
+    """JobOptions.config reaches the aligner, and its digest the signature and every TMX header,
+    so an output made with other numbers never passes for the default's."""
+    import dataclasses
+
+    from aligner.align import DEFAULT_CONFIG
+
+    _, docs = small_corpus
+    variant = dataclasses.replace(DEFAULT_CONFIG, parallel=dataclasses.replace(DEFAULT_CONFIG.parallel, split=False))
+    plain = run(docs, tmp_path / "plain", options=JobOptions(mode="parallel"))
+    other = run(docs, tmp_path / "other", options=JobOptions(mode="parallel", config=variant))
+    assert other.report["signature"] != plain.report["signature"]
+    assert f"config:{variant.digest()}" in other.report["signature"]
+    assert all(r.alignment.info.config == variant.digest() for r in other.pairs)
+    # without the split test parallel mode pairs sentences the default leaves alone
+    def links(result) -> int:
+        return sum(not b.is_gap for r in result.pairs for b in r.alignment.beads)
+
+    assert links(other) > links(plain)
+    for f in sorted((tmp_path / "other").glob("*.tmx")):
+        assert f'<prop type="x-aligner-config">{variant.digest()}</prop>' in f.read_text(encoding="utf-8"), f

@@ -3,10 +3,12 @@ confirmed links survive as fixed anchors and the TMX marks them confirmed; the h
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
+from aligner.align import DEFAULT_CONFIG
 from aligner.cli import main
 from aligner.embed import get_encoder
 from aligner.formats import TmxOptions
@@ -25,8 +27,10 @@ def run(documents, out_dir, **kwargs):
 
 PAIR = 2  # ne-en: the pair of the slice with the most links
 # The slice's documents are only loosely related, so auto keeps comparable mode's few corroborated
-# pairs (none here); the review workflow needs links to review, which parallel mode gives.
+# pairs (none here), and parallel mode's split test leaves its unlikely pairs as gaps. The review
+# workflow needs links to review: parallel mode without the split pairs nearly every sentence.
 MODE = "parallel"
+PAIR_EVERYTHING = dataclasses.replace(DEFAULT_CONFIG, parallel=dataclasses.replace(DEFAULT_CONFIG.parallel, split=False))
 
 
 def texts(view, bead):
@@ -39,7 +43,7 @@ def reviewed(small_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("review") / "out"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        run(docs, out, options=JobOptions(mode=MODE, tmx=TmxOptions(lang_codes="trados")))
+        run(docs, out, options=JobOptions(mode=MODE, config=PAIR_EVERYTHING, tmx=TmxOptions(lang_codes="trados")))
     session = Session.open(out)
     view = session.pairs[PAIR]
     links = [b for b in view.alignment.beads if not b.is_gap]
@@ -70,7 +74,7 @@ def test_confirmed_links_survive_a_sentence_inserted_at_the_top_and_a_rerun(revi
                       encoding="utf-8")
     new_docs = [docs[0], read_document(edited, lang="ne", kind="wiki"), docs[2]]
     assert len(new_docs[1].sentences) == len(docs[1].sentences) + 1
-    result = run(new_docs, out, options=JobOptions(mode=MODE, tmx=TmxOptions(lang_codes="trados")))
+    result = run(new_docs, out, options=JobOptions(mode=MODE, config=PAIR_EVERYTHING, tmx=TmxOptions(lang_codes="trados")))
     pr = result.pairs[PAIR]
     beads = {(" ".join(new_docs[1].sentences[i].text for i in b.src),
               " ".join(new_docs[2].sentences[j].text for j in b.tgt)): b for b in pr.alignment.beads if not b.is_gap}
@@ -94,7 +98,7 @@ def test_confirmed_links_survive_a_sentence_inserted_at_the_top_and_a_rerun(revi
 def test_headless_accept_and_reject_then_json(small_corpus, tmp_path, capsys):
     _, docs = small_corpus
     out = tmp_path / "out"
-    run(docs, out, options=JobOptions(mode=MODE))
+    run(docs, out, options=JobOptions(mode=MODE, config=PAIR_EVERYTHING))
     session = Session.open(out)
     scores = [b.score for v in session.pairs for b in v.alignment.beads if not b.is_gap]
     x = sorted(scores)[len(scores) // 2]
@@ -119,7 +123,7 @@ def test_headless_accept_and_reject_then_json(small_corpus, tmp_path, capsys):
 ])
 def test_bad_thresholds_exit_3(small_corpus, tmp_path, capsys, args, code, needle):
     _, docs = small_corpus
-    run(docs, tmp_path / "out", options=JobOptions(mode=MODE))
+    run(docs, tmp_path / "out", options=JobOptions(mode=MODE, config=PAIR_EVERYTHING))
     assert main(["review", str(tmp_path / "out"), *args]) == code
     assert needle in capsys.readouterr().err
     assert not (tmp_path / "out" / "review.json").exists()
@@ -136,7 +140,7 @@ def test_omegat_run_writes_penalty_folders_that_review_and_rerun_keep_in_order(s
 
     _, docs = small_corpus
     out = tmp_path / "out"
-    result = run(docs, out, options=JobOptions(mode=MODE, tmx=TmxOptions(lang_codes="omegat")))
+    result = run(docs, out, options=JobOptions(mode=MODE, config=PAIR_EVERYTHING, tmx=TmxOptions(lang_codes="omegat")))
     entry = result.report["pairs"][PAIR]
     penalty_files = [f for f in entry["tmx_files"] if f.startswith("penalty-")]
     assert penalty_files and all((out / f).is_file() for f in penalty_files)
@@ -154,6 +158,6 @@ def test_omegat_run_writes_penalty_folders_that_review_and_rerun_keep_in_order(s
     marker = json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]
     assert not set(penalty_files) & set(marker) and entry["tmx"] in marker
     # The next run still knows every file as its own and keeps the links confirmed.
-    again = run(docs, out, options=JobOptions(mode=MODE, tmx=TmxOptions(lang_codes="omegat")))
+    again = run(docs, out, options=JobOptions(mode=MODE, config=PAIR_EVERYTHING, tmx=TmxOptions(lang_codes="omegat")))
     assert [f for f in again.report["pairs"][PAIR]["tmx_files"] if f.startswith("penalty-")] == []
     assert again.report["pairs"][PAIR]["review"]["confirmed"] == len(beads)

@@ -80,8 +80,9 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
         if key not in runs:
             t, e = time.perf_counter(), counted.seconds
             res = get_mode(name, cfg).align(pair)
-            beads_ = calibrate_beads(name, res.beads, res.evidence, n, m, cfg.calibration,
-                                     res.info.get("anchors", 0), cfg.parallel.score.margin_k)
+            beads_ = res.beads if res.calibrated else calibrate_beads(
+                name, res.beads, res.evidence, n, m, cfg.calibration, res.info.get("anchors", 0),
+                cfg.parallel.score.margin_k)
             runs[key] = (order_beads(beads_, n, m), res.info)
             spent = counted.seconds - e
             secs[key] = (time.perf_counter() - t - spent, spent)

@@ -99,21 +99,63 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
     return (_logit(bead.score), merged, inv)
 
 
+class BeadScorer:
+    """The fitted probability that a bead is correct, for one mode and document pair.
+
+    Shared by :func:`calibrate_beads` and the parallel mode's split test, so a
+    bead the DP chose and the parts it could be split into are judged on the
+    same scale as the scores users see.
+    """
+
+    def __init__(self, mode: str, n: int, m: int, cal: CalibrationConfig, anchors: int = 0, k: int = 4):
+        self.mode, self.n, self.m, self.anchors, self.k = mode, n, m, anchors, k
+        self.fits = {f.kind: np.asarray(f.weights) for f in cal.beads if f.mode == mode}
+
+    def lone(self, evidence: tuple[float, float]) -> float | None:
+        """P(a sentence has no counterpart) from :func:`lone_evidence`; None without a "lone" fit."""
+        w = self.fits.get("lone")
+        if w is None:
+            return None
+        z = float(w[0] + np.dot(w[1:], lone_features(evidence, self.n, self.m, self.anchors, self.k)))
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+    def has_fit(self, bead: Bead) -> bool:
+        return ("gap" if bead.is_gap else "pair") in self.fits
+
+    def __call__(self, bead: Bead, evidence: tuple[float, float] | None) -> float:
+        """Rounded to 4 decimals, and never exactly 0: a 4-decimal 0.0 reads as "no chance",
+        and --accept-above 0 would skip it. A bead without a fit keeps its score."""
+        w = self.fits.get("gap" if bead.is_gap else "pair")
+        if w is None:
+            return bead.score
+        x = bead_features(self.mode, bead, evidence, self.n, self.m, self.anchors, self.k)
+        z = float(w[0] + np.dot(w[1:], x))
+        return max(round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4), 1e-4)
+
+
+def lone_evidence(sims: np.ndarray, k: int = 4) -> tuple[float, float]:
+    """(best, k-NN level) of one sentence's centred cosines to the whole other document."""
+    if sims.size == 0:
+        return 0.0, 0.0
+    top = np.sort(sims)[::-1][:k]
+    return float(top[0]), float(top.mean())
+
+
+def lone_features(evidence: tuple[float, float], n: int, m: int, anchors: int, k: int = 4) -> tuple[float, ...]:
+    """What the "lone" fit reads: a sentence's best match anywhere in the other document, its
+    k-NN level there (short sides counted as in :func:`bead_features`), 1 / the shorter side and
+    the anchor share. Fitted on every sentence of the grid's documents, not only on gaps the DP
+    chose, so it can judge a sentence that has a partner."""
+    best, level = evidence
+    return (best, level * min(k, n, m) / k, 1.0 / max(min(n, m), 1), anchors / max(n, m, 1))
+
+
 def calibrate_beads(mode: str, beads: list[Bead], evidence: tuple[tuple[float, float], ...] | None,
                     n: int, m: int, cal: CalibrationConfig, anchors: int = 0, k: int = 4) -> list[Bead]:
     """Every bead's score as the fitted probability that it is correct (a gap: that the
     sentence truly has no counterpart); beads of a (mode, kind) without a fit keep their score."""
-    fits = {(f.mode, f.kind): np.asarray(f.weights) for f in cal.beads if f.mode == mode}
-    if not fits:
+    scorer = BeadScorer(mode, n, m, cal, anchors, k)
+    if not scorer.fits:
         return beads
-    out = []
-    for i, b in enumerate(beads):
-        w = fits.get((mode, "gap" if b.is_gap else "pair"))
-        if w is None:
-            out.append(b)
-            continue
-        x = bead_features(mode, b, evidence[i] if evidence else None, n, m, anchors, k)
-        z = float(w[0] + np.dot(w[1:], x))
-        # never exactly 0: a 4-decimal 0.0 reads as "no chance", and --accept-above 0 would skip it
-        out.append(Bead(b.src, b.tgt, max(round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4), 1e-4)))
-    return out
+    return [Bead(b.src, b.tgt, scorer(b, evidence[i] if evidence else None)) if scorer.has_fit(b) else b
+            for i, b in enumerate(beads)]

@@ -316,7 +316,8 @@ def _kept_beads(
         if i1 <= i0 or j1 <= j0:
             continue
         local = align_block(src_vecs[i0:i1], tgt_vecs[j0:j1], list(src_texts[i0:i1]), list(tgt_texts[j0:j1]),
-                            config=config.parallel, embed=embed, **means)
+                            config=config.parallel, embed=embed, src_mean=means["src_mean"],
+                            tgt_mean=means["tgt_mean"])
         for b in local.beads:
             if b.is_gap:
                 continue

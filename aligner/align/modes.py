@@ -39,6 +39,7 @@ class ModeResult:
     beads: list[Bead]
     info: dict = field(default_factory=dict)
     evidence: tuple[tuple[float, float], ...] | None = None  # per bead, for the bead calibration
+    calibrated: bool = False  # the mode already gave every bead its calibrated score
 
 
 class AlignMode(ABC):
@@ -81,8 +82,9 @@ class ParallelMode(AlignMode):
 
         res = align_block(pair.src_vecs, pair.tgt_vecs, list(pair.src), list(pair.tgt),
                           config=self.config.parallel, embed=pair.embed,
-                          src_mean=pair.src_mean, tgt_mean=pair.tgt_mean)
-        return ModeResult(res.beads, {"anchors": res.anchors}, res.evidence)
+                          src_mean=pair.src_mean, tgt_mean=pair.tgt_mean,
+                          calibration=self.config.calibration)
+        return ModeResult(res.beads, {"anchors": res.anchors}, res.evidence, res.calibrated)
 
 
 @register

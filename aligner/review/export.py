@@ -130,13 +130,15 @@ def pair_files(file: str, src_doc: Document, tgt_doc: Document, alignment: Align
     return PairFiles(file, dict(sorted(groups.items())), confirmed)
 
 
-def write_group(sink, tus: Sequence[TranslationUnit], src_doc: Document, tgt_doc: Document, preset: str):
+def write_group(sink, tus: Sequence[TranslationUnit], src_doc: Document, tgt_doc: Document, preset: str,
+                config_digest: str | None = None):
+    """``config_digest`` names the aligner configuration in the header (default: the default one)."""
     from aligner.align.config import DEFAULT_CONFIG
     from tmx import write as tmx_write
 
     return tmx_write.write_tmx(sink, tus, srclang=src_doc.lang, langs=[src_doc.lang, tgt_doc.lang], tool=TOOL,
                                lang_codes=preset,  # type: ignore[arg-type]
-                               header_props=(("x-aligner-config", DEFAULT_CONFIG.digest()),))
+                               header_props=(("x-aligner-config", config_digest or DEFAULT_CONFIG.digest()),))
 
 
 def stale_penalty_files(out_dir: str | os.PathLike, files: Sequence[PairFiles]) -> list[str]:
@@ -164,7 +166,7 @@ def write_pair(out_dir: str | os.PathLike, file: str, src_doc: Document, tgt_doc
     for name, tus in pf.groups.items():
         (out / name).parent.mkdir(exist_ok=True)
         with atomic_open(out / name, "wb") as f:
-            written += write_group(f, tus, src_doc, tgt_doc, options.lang_codes).written
+            written += write_group(f, tus, src_doc, tgt_doc, options.lang_codes, alignment.info.config).written
     for name in stale_penalty_files(out, [pf]):
         (out / name).unlink()
         if not any((out / name).parent.iterdir()):

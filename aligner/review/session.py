@@ -157,7 +157,7 @@ class Session:
             for view, f in zip(self.pairs, files):
                 for name, tus in f.groups.items():
                     with out.open(name) as sink:
-                        export.write_group(sink, tus, view.src, view.tgt, preset)
+                        export.write_group(sink, tus, view.src, view.tgt, preset, view.alignment.info.config)
             if self.run_changed:
                 with out.open(rundata.RUN_FILE) as sink:
                     rundata.write(self.run, sink)
