@@ -11,6 +11,8 @@ of the time whatever the pair.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from aligner.align.config import Calibration, CalibrationConfig
@@ -104,20 +106,26 @@ class BeadScorer:
 
     Shared by :func:`calibrate_beads` and the parallel mode's split test, so a
     bead the DP chose and the parts it could be split into are judged on the
-    same scale as the scores users see.
+    same scale as the scores users see. Plain floats, not numpy: it is called
+    once or twice per sentence, where numpy's per-call cost was most of a warm
+    corpus run's split test.
     """
 
     def __init__(self, mode: str, n: int, m: int, cal: CalibrationConfig, anchors: int = 0, k: int = 4):
         self.mode, self.n, self.m, self.anchors, self.k = mode, n, m, anchors, k
-        self.fits = {f.kind: np.asarray(f.weights) for f in cal.beads if f.mode == mode}
+        self.fits = {f.kind: tuple(float(w) for w in f.weights) for f in cal.beads if f.mode == mode}
+
+    @staticmethod
+    def _logistic(w: tuple[float, ...], x: tuple[float, ...]) -> float:
+        z = w[0] + math.fsum(a * b for a, b in zip(w[1:], x))
+        return 1.0 / (1.0 + math.exp(-min(50.0, max(-50.0, z))))
 
     def lone(self, evidence: tuple[float, float]) -> float | None:
         """P(a sentence has no counterpart) from :func:`lone_evidence`; None without a "lone" fit."""
         w = self.fits.get("lone")
         if w is None:
             return None
-        z = float(w[0] + np.dot(w[1:], lone_features(evidence, self.n, self.m, self.anchors, self.k)))
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+        return self._logistic(w, lone_features(evidence, self.n, self.m, self.anchors, self.k))
 
     def has_fit(self, bead: Bead) -> bool:
         return ("gap" if bead.is_gap else "pair") in self.fits
@@ -129,8 +137,7 @@ class BeadScorer:
         if w is None:
             return bead.score
         x = bead_features(self.mode, bead, evidence, self.n, self.m, self.anchors, self.k)
-        z = float(w[0] + np.dot(w[1:], x))
-        return max(round(1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0))), 4), 1e-4)
+        return max(round(self._logistic(w, tuple(float(v) for v in x)), 4), 1e-4)
 
 
 def lone_evidence(sims: np.ndarray, k: int = 4) -> tuple[float, float]:

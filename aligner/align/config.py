@@ -180,8 +180,8 @@ class ModeChoiceConfig:
     # without its merged beads embedded, beyond which embedding them cannot change the choice.
     # With the split test, embedding them moved parallel's expectation by at most 0.016 per
     # sentence on TICO merge cells (s1.00, s0.85, s0.70 x 0.50; 3 pairs; it was 0.064 before the
-    # split), so 0.05 is 3x that; comparable leads by 0.07-0.13 on the corpus pairs.
-    refine_lead: float = 0.05
+    # split), so 0.03 is about twice that; comparable leads by 0.043-0.126 on the corpus pairs.
+    refine_lead: float = 0.03
 
 
 @dataclass(frozen=True)
