@@ -104,9 +104,11 @@ def align_each(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[
             # matter if parallel can still be chosen (see ModeChoiceConfig.refine_lead).
             deferred = "parallel" in names and len(names) > 1 and config.parallel.refine
             cheap = replace(chooser, parallel=replace(chooser.parallel, refine=False))
-            got = {k: run(k, k if k != "parallel" else (pkey + "-unrefined" if deferred else pkey),
-                          (cheap if deferred else chooser) if k == "parallel" else config) for k in names}
-            ran = [k if k != "parallel" else (pkey + "-unrefined" if deferred else pkey) for k in names]
+            first = {k: (k, config) for k in names}
+            if "parallel" in names:
+                first["parallel"] = (pkey + "-unrefined", cheap) if deferred else (pkey, chooser)
+            got = {k: run(k, *first[k]) for k in names}
+            ran = [first[k][0] for k in names]
             if deferred:
                 ahead = max(expected_correct(v[0]) for k, v in got.items() if k != "parallel")
                 if ahead - expected_correct(got["parallel"][0]) > config.mode_choice.refine_lead * (n + m):

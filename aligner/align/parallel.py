@@ -400,19 +400,27 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...]
     s_at = whole.argmax(axis=1) if whole is not None else None
     t_at = whole.argmax(axis=0) if whole is not None else None
 
-    def lone(i: int | None = None, j: int | None = None) -> tuple[Bead, tuple[float, float], float]:
+    def lone(i: int | None = None, j: int | None = None) -> tuple[Bead, float]:
+        where: tuple[tuple[int, ...], tuple[int, ...]]
         if i is not None:
             sims = whole[i] if whole is not None else tgt @ src[i]
-            best, lev = _gap_best(src, tgt, lo, hi, i=i)[0], float(snull[i + 1] - snull[i])
+            at = int(s_at[i]) if s_at is not None else int(np.argmax(sims))
+            q, where = 1.0 - pair_of(i, at)[2], ((i,), ())
         else:
             assert j is not None
             sims = whole[:, j] if whole is not None else src @ tgt[j]
-            best, lev = _gap_best(src, tgt, lo, hi, j=j)[0], float(tnull[j + 1] - tnull[j])
-        at = int(np.argmax(sims))
-        q = 1.0 - (pair_of(i, at) if i is not None else pair_of(at, j if j is not None else 0))[2]
+            at = int(t_at[j]) if t_at is not None else int(np.argmax(sims))
+            q, where = 1.0 - pair_of(at, j)[2], ((), (j,))
         told = scorer.lone(lone_evidence(sims, sp.margin_k))
-        score = max(round(q if told is None else told, 4), 1e-4)
-        return (Bead((i,), (), score) if i is not None else Bead((), (j,) if j is not None else (), score)), (best, lev), q
+        return Bead(where[0], where[1], max(round(q if told is None else told, 4), 1e-4)), q
+
+    def gap_evidence(g: Bead) -> tuple[float, float]:
+        """What _gap_confidence gives a DP gap, asked only of the gaps the split keeps."""
+        if g.src:
+            i = g.src[0]
+            return _gap_best(src, tgt, lo, hi, i=i)[0], float(snull[i + 1] - snull[i])
+        j = g.tgt[0]
+        return _gap_best(src, tgt, lo, hi, j=j)[0], float(tnull[j + 1] - tnull[j])
 
     out: list[Bead] = []
     out_ev: list[tuple[float, float]] = []
@@ -431,9 +439,9 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...]
             out_ev.append(ev)
             continue
         alone = {("s", i): lone(i=i) for i in bead.src} | {("t", j): lone(j=j) for j in bead.tgt}
-        if sum(q for *_, q in alone.values()) > best_val:
-            best_val = sum(q for *_, q in alone.values())
-            best = [(g, e) for g, e, _ in alone.values()]
+        if sum(q for _, q in alone.values()) > best_val:
+            best_val = sum(q for _, q in alone.values())
+            best = [(g, gap_evidence(g)) for g, _ in alone.values()]
         if len(bead.src) + len(bead.tgt) > 2:
             for i in bead.src:
                 for j in bead.tgt:
@@ -441,10 +449,10 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...]
                     if pe[0] <= ev[0] + slack:
                         continue  # the merge adds to what this pair shares: not a glued lone sentence
                     rest = [v for key, v in alone.items() if key not in (("s", i), ("t", j))]
-                    val = 2 * p + sum(q for *_, q in rest)
+                    val = 2 * p + sum(q for _, q in rest)
                     if val > best_val:
                         best_val = val
-                        best = [(pb, pe)] + [(g, e) for g, e, _ in rest]
+                        best = [(pb, pe)] + [(g, gap_evidence(g)) for g, _ in rest]
         for b, e in best:
             out.append(b)
             out_ev.append(e)
