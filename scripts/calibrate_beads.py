@@ -23,6 +23,7 @@ import argparse
 import pickle
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,10 +46,10 @@ RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, be
               parallel=replace(DEFAULT_CONFIG.parallel, split=False))
 
 
-def collect(data: str, families: list[str], pairs, encoder, only: set[str] | None = None,
-            refine: bool = True) -> list[dict]:
-    """One row per bead: mode, kind, family, features, raw score, correct."""
-    rows = []
+def _documents(data: str, families: list[str], pairs, encoder, only: set[str] | None, unit: str,
+               count: Callable[[], int]) -> Iterator[tuple[str, str, str, scenarios.Scenario, DocPair]]:
+    """(family, src lang, tgt lang, document, its DocPair without an embed) for every non-empty
+    document of the cells asked, with a progress line per cell."""
     for family in families:
         for cell in grid.cells(family):
             if only and cell.label not in only:
@@ -56,23 +57,31 @@ def collect(data: str, families: list[str], pairs, encoder, only: set[str] | Non
             for s, t in pairs:
                 docs = grid.build(cell, s, t, data)
                 for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
-                    n, m = len(d.src), len(d.tgt)
-                    if not n or not m:
+                    if not d.src or not d.tgt:
                         continue
                     sv, tv = np.asarray(sv, np.float32), np.asarray(tv, np.float32)
                     sm, tm = side_means(sv, tv, RAW.parallel.score.min_rows_for_mean)
-                    emb = (lambda x: embed(x, encoder)) if refine else None
-                    pair = DocPair(d.src, d.tgt, sv, tv, sm, tm, emb, s, t)
-                    for mode in MODES:
-                        res = get_mode(mode, RAW).align(pair)
-                        outs = bead_outcomes(d.gold, res.beads)
-                        for k, (b, (_, ok)) in enumerate(zip(res.beads, outs)):
-                            ev = res.evidence[k] if res.evidence else None
-                            rows.append({"mode": mode, "kind": "gap" if b.is_gap else "pair", "family": family,
-                                         "x": bead_features(mode, b, ev, n, m, res.info.get("anchors", 0)),
-                                         "raw": b.score, "ok": ok, "bead": b, "ev": ev, "n": n, "m": m,
-                                         "anchors": res.info.get("anchors", 0)})
-            print(f"  collected {data} {family}: {len(rows)} beads so far", file=sys.stderr, flush=True)
+                    yield family, s, t, d, DocPair(d.src, d.tgt, sv, tv, sm, tm, None, s, t)
+            print(f"  collected {data} {cell.label}: {count()} {unit} so far", file=sys.stderr, flush=True)
+
+
+def collect(data: str, families: list[str], pairs, encoder, only: set[str] | None = None,
+            refine: bool = True) -> list[dict]:
+    """One row per bead: mode, kind, family, features, raw score, correct."""
+    rows: list[dict] = []
+    emb = (lambda x: embed(x, encoder)) if refine else None
+    for family, _, _, d, bare in _documents(data, families, pairs, encoder, only, "beads", lambda: len(rows)):
+        n, m = len(d.src), len(d.tgt)
+        pair = replace(bare, embed=emb)
+        for mode in MODES:
+            res = get_mode(mode, RAW).align(pair)
+            outs = bead_outcomes(d.gold, res.beads)
+            for k, (b, (_, ok)) in enumerate(zip(res.beads, outs)):
+                ev = res.evidence[k] if res.evidence else None
+                rows.append({"mode": mode, "kind": "gap" if b.is_gap else "pair", "family": family,
+                             "x": bead_features(mode, b, ev, n, m, res.info.get("anchors", 0)),
+                             "raw": b.score, "ok": ok, "bead": b, "ev": ev, "n": n, "m": m,
+                             "anchors": res.info.get("anchors", 0)})
     return rows
 
 
@@ -82,31 +91,18 @@ def collect_lone(data: str, families: list[str], pairs, encoder, only: set[str] 
     gives it no counterpart. Every sentence, not only the DP's gaps: the split test asks it of
     sentences that sit in pair beads. No merged bead is embedded (the anchors do not need it)."""
     cheap = replace(RAW, parallel=replace(RAW.parallel, refine=False))
-    rows = []
-    for family in families:
-        for cell in grid.cells(family):
-            if only and cell.label not in only:
-                continue
-            for s, t in pairs:
-                docs = grid.build(cell, s, t, data)
-                for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
-                    n, m = len(d.src), len(d.tgt)
-                    if not n or not m:
-                        continue
-                    sv, tv = np.asarray(sv, np.float32), np.asarray(tv, np.float32)
-                    sm, tm = side_means(sv, tv, RAW.parallel.score.min_rows_for_mean)
-                    anchors = get_mode("parallel", cheap).align(DocPair(d.src, d.tgt, sv, tv, sm, tm, None, s, t)).info["anchors"]
-                    cs, ct = center(sv, sm), center(tv, tm)
-                    sims = cs @ ct.T
-                    gap_s = {i for a, b in d.gold if not b for i in a}
-                    gap_t = {j for a, b in d.gold if not a for j in b}
-                    for i in range(n):
-                        rows.append({"family": family, "ok": i in gap_s,
-                                     "x": lone_features(lone_evidence(sims[i]), n, m, anchors)})
-                    for j in range(m):
-                        rows.append({"family": family, "ok": j in gap_t,
-                                     "x": lone_features(lone_evidence(sims[:, j]), n, m, anchors)})
-            print(f"  collected {data} {cell.label}: {len(rows)} sentences so far", file=sys.stderr, flush=True)
+    rows: list[dict] = []
+    for family, _, _, d, pair in _documents(data, families, pairs, encoder, only, "sentences", lambda: len(rows)):
+        n, m = len(d.src), len(d.tgt)
+        anchors = get_mode("parallel", cheap).align(pair).info["anchors"]
+        sims = center(pair.src_vecs, pair.src_mean) @ center(pair.tgt_vecs, pair.tgt_mean).T
+        gap_s = {i for a, b in d.gold if not b for i in a}
+        gap_t = {j for a, b in d.gold if not a for j in b}
+        for i in range(n):
+            rows.append({"family": family, "ok": i in gap_s, "x": lone_features(lone_evidence(sims[i]), n, m, anchors)})
+        for j in range(m):
+            rows.append({"family": family, "ok": j in gap_t,
+                         "x": lone_features(lone_evidence(sims[:, j]), n, m, anchors)})
     return rows
 
 
