@@ -95,12 +95,17 @@ def ctrl_c_enabled():
     signal.signal(signal.SIGINT, previous)
 
 
+def _interrupt_self() -> None:
+    """Send this process a real SIGINT and spin until its KeyboardInterrupt arrives."""
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(10_000_000):  # let the handler run
+        pass
+
+
 def test_a_ctrl_c_a_library_swallowed_still_exits_130(monkeypatch, text_file, capsys, ctrl_c_enabled):
     def handler(args):
         try:
-            os.kill(os.getpid(), signal.SIGINT)
-            for _ in range(10_000_000):  # let the handler run
-                pass
+            _interrupt_self()
         except KeyboardInterrupt:
             raise RuntimeError("worker failed") from None  # the cause is lost on purpose
 
@@ -113,9 +118,7 @@ def test_a_ctrl_c_a_library_swallowed_still_exits_130(monkeypatch, text_file, ca
 def test_a_ctrl_c_a_library_swallowed_whole_still_exits_130(monkeypatch, text_file, capsys, ctrl_c_enabled):
     def handler(args):
         try:
-            os.kill(os.getpid(), signal.SIGINT)
-            for _ in range(10_000_000):  # let the handler run
-                pass
+            _interrupt_self()
         except KeyboardInterrupt:
             pass  # swallowed, and the command carries on to the end
         return 0
