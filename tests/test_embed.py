@@ -146,3 +146,32 @@ def test_thread_count_does_not_change_vectors(e5):
     assert np.array_equal(one, two) and np.array_equal(two, e5.encode(SENTS[:3]))
     with pytest.raises(ConfigError):
         E5Encoder(threads=0)
+
+
+def test_engines_share_a_batch_and_keep_its_order():
+    # Unsorted, of mixed lengths and with a repeat: each engine takes every n-th text, and the
+    # rows must come back in input order, bit-identical to each text embedded alone.
+    texts = [SENTS[4], SENTS[0] * 5, SENTS[2], SENTS[1], SENTS[5] + " " + SENTS[3], SENTS[0], SENTS[2]]
+    alone = np.concatenate([E5Encoder(threads=1).encode([t]) for t in texts])
+    assert len({row.tobytes() for row in alone}) == 6  # distinct rows: a swap would show
+    for threads in (2, 3, 8):
+        enc = E5Encoder(threads=threads)
+        assert enc.encode(texts).tobytes() == alone.tobytes()
+        assert enc.encode(texts[:1]).tobytes() == alone[:1].tobytes()  # fewer texts than engines
+    assert len(E5Encoder._engines[enc.engine.path]) >= 7  # one engine per thread, loaded once
+
+
+def test_an_engine_failure_in_a_worker_thread_reaches_the_caller(monkeypatch):
+    enc = E5Encoder(threads=2)
+    real = enc._models(2)
+
+    class Broken:
+        _lib = real[1]._lib
+
+        def encode(self, texts, is_query):
+            raise RuntimeError("engine crashed")
+
+    monkeypatch.setattr(enc, "_models", lambda n: [real[0], Broken()][:n])
+    with pytest.raises(RuntimeError, match="engine crashed"):
+        enc.encode(SENTS[:4])
+    assert enc.encode(SENTS[:1]).shape == (1, 384)  # one text: the working first engine alone
