@@ -34,6 +34,15 @@ def test_common_numbers_and_names_prove_nothing() -> None:
     assert ev.shared_names(a, b, 0, 0) == 0
 
 
+def test_a_documents_facts_are_found_once_per_config() -> None:
+    texts = ["Lenin noong 1917 sa Simbirsk", "लेनिनको जन्म २२ अप्रिल १८७० मा"]
+    first = ev.facts(texts)
+    assert ev.facts(list(texts)) is first and ev.facts(tuple(texts)) is first  # same texts, any sequence
+    assert first.numbers == (frozenset({"1917"}), frozenset({"22", "1870", "22/4"})) and not first.common_numbers
+    strict = ev.facts(texts, EvidenceConfig(max_distinct=0))  # another config is found apart
+    assert strict is not first and strict.common_numbers == {"1917", "22", "1870", "22/4"}
+
+
 def test_number_candidates_come_from_an_index() -> None:
     a = ev.facts(["isa 1887", "wala", "1903 at 1905"])
     b = ev.facts(["१९०५ मा", "1887 मा"])

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from indic_transliteration import sanscript
 
 from aligner.align.config import EvidenceConfig
 
@@ -101,6 +100,10 @@ def _ascii_key(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _deva_key(word: str) -> str:
+    # Imported on first use: it parses 88 scheme files (0.15-0.18 s), which texts with no
+    # Devanagari never need.
+    from indic_transliteration import sanscript
+
     for suf in _NE_SUFFIXES:
         if word.endswith(suf) and len(word) - len(suf) >= 3:
             word = word[: -len(suf)]
@@ -159,6 +162,13 @@ class SideFacts:
 
 
 def facts(texts: Sequence[str], cfg: EvidenceConfig = EvidenceConfig()) -> SideFacts:
+    """Remembered per document: a document in k pairs has its facts found once, not k times
+    (on the corpus 4 documents in 5 pairs: 1,681 sentences read instead of 3,759, issue 14)."""
+    return _facts(tuple(texts), cfg)
+
+
+@lru_cache(maxsize=32)  # a run's documents; SideFacts is immutable, so sharing it is safe
+def _facts(texts: tuple[str, ...], cfg: EvidenceConfig) -> SideFacts:
     nums = tuple(numbers(t) for t in texts)
     spans = tuple(tuple(sorted(name_spans(t), key=lambda x: x[1])) for t in texts)
     nams = tuple(frozenset(k for k, _, _ in sp) for sp in spans)
