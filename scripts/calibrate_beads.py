@@ -14,7 +14,7 @@ before and after, on the data it was fitted on and, with ``--test flores``, on
 FLORES dev.
 
     python scripts/calibrate_beads.py [--family partial,gaps,small] [--cells 'partial/s0.70 t0.50,...']
-                                      [--pairs tl-en] [--test flores] [--save F | --load F]
+                                      [--pairs tl-en] [--modes comparable] [--test flores] [--save F | --load F]
 """
 
 from __future__ import annotations
@@ -66,14 +66,14 @@ def _documents(data: str, families: list[str], pairs, encoder, only: set[str] | 
 
 
 def collect(data: str, families: list[str], pairs, encoder, only: set[str] | None = None,
-            refine: bool = True) -> list[dict]:
+            refine: bool = True, modes: tuple[str, ...] = MODES) -> list[dict]:
     """One row per bead: mode, kind, family, features, raw score, correct."""
     rows: list[dict] = []
     emb = (lambda x: embed(x, encoder)) if refine else None
     for family, _, _, d, bare in _documents(data, families, pairs, encoder, only, "beads", lambda: len(rows)):
         n, m = len(d.src), len(d.tgt)
         pair = replace(bare, embed=emb)
-        for mode in MODES:
+        for mode in modes:
             res = get_mode(mode, RAW).align(pair)
             outs = bead_outcomes(d.gold, res.beads)
             for k, (b, (_, ok)) in enumerate(zip(res.beads, outs)):
@@ -127,6 +127,7 @@ def lone_table(rows: list[dict], f: BeadFit, title: str) -> None:
 
 
 def fit(rows: list[dict]) -> tuple[BeadFit, ...]:
+    """The fits of the modes collected, followed by the shipped fits of the others."""
     fits = []
     for mode in MODES:
         for kind in ("pair", "gap"):
@@ -142,7 +143,8 @@ def fit(rows: list[dict]) -> tuple[BeadFit, ...]:
             w = np.array([len(sel) / (len(count) * count[f]) for f in fam])
             coef = _weighted_logistic(x, y, w)
             fits.append(BeadFit(mode, kind, tuple(round(float(c), 4) for c in coef)))
-    return tuple(fits)
+    made = {(f.mode, f.kind) for f in fits}
+    return tuple(fits) + tuple(f for f in DEFAULT_CONFIG.calibration.beads if (f.mode, f.kind) not in made)
 
 
 def _weighted_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
@@ -163,11 +165,12 @@ def table(rows: list[dict], fits: tuple[BeadFit, ...], title: str) -> None:
     cal = replace(DEFAULT_CONFIG.calibration, beads=fits)
     print(f"\n{title}: ECE per family and mode (raw -> calibrated; beads)")
     fams = sorted({r["family"] for r in rows})
-    print("| family | " + " | ".join(MODES) + " |")
-    print("|---|" + "---|" * len(MODES))
+    modes = [x for x in MODES if any(r["mode"] == x for r in rows)]
+    print("| family | " + " | ".join(modes) + " |")
+    print("|---|" + "---|" * len(modes))
     for fam in fams + ["all"]:
         cells = []
-        for mode in MODES:
+        for mode in modes:
             sel = [r for r in rows if r["mode"] == mode and (fam == "all" or r["family"] == fam)]
             raw = [(r["raw"], r["ok"]) for r in sel]
             new = [(calibrate_beads(mode, [r["bead"]], (r["ev"],) if r["ev"] else None, r["n"], r["m"], cal,
@@ -187,12 +190,17 @@ def main() -> int:
                     help="score merged beads from summed vectors instead of embedding them (much faster)")
     ap.add_argument("--lone", action="store_true",
                     help="fit parallel mode's P(a sentence has no counterpart) over every sentence instead")
-    ap.add_argument("--save", default=None, help="pickle the collected beads here (to refit quickly)")
-    ap.add_argument("--load", default=None, help="refit from beads saved with --save")
+    ap.add_argument("--modes", default=",".join(MODES),
+                    help="collect and fit these modes only; the others keep their shipped fits")
+    ap.add_argument("--save", default=None, help="pickle the collected beads (fit and test) here, to refit quickly")
+    ap.add_argument("--load", default=None, help="refit from beads saved with --save, features recomputed")
     args = ap.parse_args()
     families = args.family.split(",")
     only = set(args.cells.split(",")) if args.cells else None
     pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
+    modes = tuple(x for x in args.modes.split(",") if x)
+    if not set(modes) <= set(MODES):
+        ap.error(f"--modes: use {', '.join(MODES)}")
     encoder = get_encoder()
     if args.lone:
         lone_rows = collect_lone("tico", families, pairs, encoder, only)
@@ -202,24 +210,28 @@ def main() -> int:
         if args.test:
             lone_table(collect_lone(args.test, families, pairs, encoder, only), f, f"{args.test} (test)")
         return 0
+    test_rows: list[dict] = []
     if args.load:
         with open(args.load, "rb") as fh:
-            rows = pickle.load(fh)
-        for r in rows:  # features as the code defines them now
+            saved = pickle.load(fh)
+        rows, test_rows = saved["fit"], saved["test"]
+        for r in rows + test_rows:  # features as the code defines them now
             r["x"] = bead_features(r["mode"], r["bead"], r["ev"], r["n"], r["m"], r["anchors"])
     else:
-        rows = collect("tico", families, pairs, encoder, only, not args.no_refine)
+        rows = collect("tico", families, pairs, encoder, only, not args.no_refine, modes)
+        if args.test:
+            test_rows = collect(args.test, families, pairs, encoder, only, not args.no_refine, modes)
     if args.save:
         with open(args.save, "wb") as fh:
-            pickle.dump(rows, fh)
+            pickle.dump({"fit": rows, "test": test_rows}, fh)
     fits = fit(rows)
     print("beads: tuple[BeadFit, ...] = (")
     for f in fits:
         print(f"    BeadFit({f.mode!r}, {f.kind!r}, {f.weights!r}),")
     print(")")
     table(rows, fits, "tico (fit)")
-    if args.test:
-        table(collect(args.test, families, pairs, encoder, only, not args.no_refine), fits, f"{args.test} (test)")
+    if test_rows:
+        table(test_rows, fits, f"{args.test or 'test'} (test)")
     return 0
 
 
