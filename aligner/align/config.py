@@ -179,9 +179,11 @@ class ModeChoiceConfig:
     # Expected correct sentences per sentence by which another mode may lead parallel run
     # without its merged beads embedded, beyond which embedding them cannot change the choice:
     # embedding them moved parallel's expectation by at most 0.064 per sentence on TICO merge
-    # cells (tl-en s1.00/0.85/0.70), while comparable led by 0.42-0.60 on the corpus pairs.
+    # cells (tl-en s1.00/0.85/0.70) and 0.065 on the FLORES comparable scenario (tl-en), where
+    # comparable leads by 0.17-0.18 before and 0.11-0.14 after; on the corpus pairs it leads by
+    # 0.42-0.60. At 0.2 those FLORES documents embedded 1.31-1.40 tokens per token of text.
     # (The choice runs parallel without its split test; see api.align_each.)
-    refine_lead: float = 0.2
+    refine_lead: float = 0.1
 
 
 @dataclass(frozen=True)
