@@ -77,6 +77,23 @@ def test_auto_embeds_no_merged_bead_of_a_parallel_run_that_cannot_be_chosen() ->
     assert used == "comparable" and auto == comparable
 
 
+def test_refine_lead_is_the_lead_beyond_which_parallel_is_not_refined() -> None:
+    src, tgt, table = _docs(related=False)
+    rec = _Recording(table, np.random.default_rng(9))
+    sv, tv = rec(src), rec(tgt)
+    comparable_only, _ = _asked("comparable", related=False)
+    for lead, refined in ((1.0, True), (DEFAULT_CONFIG.mode_choice.refine_lead, False)):
+        cfg = dataclasses.replace(DEFAULT_CONFIG, mode_choice=dataclasses.replace(
+            DEFAULT_CONFIG.mode_choice, refine_lead=lead))
+        rec.asked.clear()
+        out = align(src, tgt, embed=rec, src_vecs=sv, tgt_vecs=tv, src_lang="tl", tgt_lang="en", config=cfg)
+        asked = set(rec.asked) - set(src) - set(tgt)
+        assert out.mode == "comparable"
+        # refined: parallel's merged beads asked beyond what comparable's own block DP asks
+        assert (asked > comparable_only) is refined and asked >= comparable_only, lead
+        assert ("left unembedded" in out.info.mode_reason) is not refined
+
+
 def test_auto_still_embeds_merged_beads_when_parallel_can_win() -> None:
     forced, _ = _merged_asked("parallel", related=True)
     auto, used = _merged_asked("auto", related=True)
