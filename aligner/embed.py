@@ -217,8 +217,8 @@ class E5Encoder:
 
         Why not one engine on all cores: its OpenMP threads meet at a barrier
         after every matmul, so a core taken by anything else stalls both. On the
-        2-core machine, two 1-thread engines embedded corpus sentences 1.4x faster
-        under load (docs/results.md, issue 14). Each text is
+        2-core machine, two 1-thread engines embedded corpus sentences 1.3-1.5x faster
+        under load and 1.05-1.09x idle (docs/results.md, issue 14). Each text is
         computed on its own, so the vectors are bit-identical to one engine's.
         ctypes releases the GIL, so the engines run in Python threads.
         """
