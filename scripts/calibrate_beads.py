@@ -109,10 +109,7 @@ def collect_lone(data: str, families: list[str], pairs, encoder, only: set[str] 
 def fit_lone(rows: list[dict]) -> BeadFit:
     x = np.array([r["x"] for r in rows], dtype=np.float64)
     y = np.array([r["ok"] for r in rows], dtype=np.float64)
-    count: dict[str, int] = defaultdict(int)
-    for r in rows:
-        count[r["family"]] += 1
-    w = np.array([len(rows) / (len(count) * count[r["family"]]) for r in rows])
+    w = _family_weights([r["family"] for r in rows])
     return BeadFit("parallel", "lone", tuple(round(float(c), 4) for c in _weighted_logistic(x, y, w)))
 
 
@@ -136,15 +133,19 @@ def fit(rows: list[dict]) -> tuple[BeadFit, ...]:
                 continue
             x = np.array([r["x"] for r in sel], dtype=np.float64)
             y = np.array([r["ok"] for r in sel], dtype=np.float64)
-            fam = [r["family"] for r in sel]
-            count: dict[str, int] = defaultdict(int)
-            for f in fam:
-                count[f] += 1
-            w = np.array([len(sel) / (len(count) * count[f]) for f in fam])
-            coef = _weighted_logistic(x, y, w)
+            coef = _weighted_logistic(x, y, _family_weights([r["family"] for r in sel]))
             fits.append(BeadFit(mode, kind, tuple(round(float(c), 4) for c in coef)))
     made = {(f.mode, f.kind) for f in fits}
     return tuple(fits) + tuple(f for f in DEFAULT_CONFIG.calibration.beads if (f.mode, f.kind) not in made)
+
+
+def _family_weights(families: list[str]) -> np.ndarray:
+    """Row weights that give every family the same total, so many partial cells do not drown
+    small documents or gaps."""
+    count: dict[str, int] = defaultdict(int)
+    for f in families:
+        count[f] += 1
+    return np.array([len(families) / (len(count) * count[f]) for f in families])
 
 
 def _weighted_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
