@@ -8,6 +8,7 @@ documents (the corpus's two English texts) are never paired or concatenated.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -193,9 +194,12 @@ def triangle(ab: Alignment, ac: Alignment, bc: Alignment) -> list[Triple]:
     """Beads linking A, B and C only where all three pairwise links say the same.
 
     A link A-B with the exact sentence sets (a, b) must exist, and so must (a, c)
-    and (b, c); any disagreement drops the triple rather than guess.
+    and (b, c); any disagreement drops the triple rather than guess, and so does
+    a sentence of A with two partners in C (a fact C states twice).
     """
-    a_to_c = {bead.src: bead for bead in ac.beads if not bead.is_gap}
+    a_links = [bead for bead in ac.beads if not bead.is_gap]
+    twice = {src for src, n in Counter(bead.src for bead in a_links).items() if n > 1}
+    a_to_c = {bead.src: bead for bead in a_links if bead.src not in twice}
     bc_links = {(bead.src, bead.tgt): bead for bead in bc.beads if not bead.is_gap}
     out = []
     for bead in ab.beads:

@@ -85,7 +85,8 @@ class AlignInfo:
 
 @dataclass(frozen=True)
 class Alignment:
-    """Every sentence of both sides in exactly one bead, beads in source order."""
+    """Every sentence of both sides in exactly one bead, beads in source order; except that a
+    sentence may be in two 1-1 beads where the other version states its fact twice."""
 
     beads: tuple[Bead, ...]
     n_src: int

@@ -3,7 +3,10 @@ unrelated sentences still sit close together, and translations closer still."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -273,3 +276,50 @@ def test_a_clause_can_matter_for_a_keepable_pair_and_its_rivals_only() -> None:
     ci, cj = np.array([0, 0, 1, 2, 3]), np.array([0, 1, 0, 2, 3])
     keepable = np.array([True, False, False, False, False])
     assert ev.clause_can_matter(ci, cj, keepable, 4, 4).tolist() == [True, True, True, False, False]
+
+
+def _restated_docs(identical: int) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """The loose documents above, with one fact (two numbers) stated twice on the source side
+    (35 and its restatement 38) and once on the target side (36)."""
+    both = _unit(np.hstack([np.full((80, 1), 0.8 ** 0.5), 0.2 ** 0.5 * np.eye(80)]))
+    src, tgt = both[:40], both[40:].copy()
+    tgt[:identical] = src[:identical]
+    tgt[36] = src[35]
+    src[38] = _unit(0.8 * src[35] + 0.2 * src[38])
+    st_, tt_ = _long_texts(40, "pangungusap", 60), _long_texts(40, "sentence", 50)
+    for i in (35, 38):
+        st_[i] += " noong 1897 at 1900"
+    tt_[36] += " in 1897 and 1900"
+    return st_, tt_, src, tgt
+
+
+def test_a_fact_stated_twice_gives_two_pairs_in_loosely_related_documents() -> None:
+    """Both restatements pair with the one sentence (two 1-1 TUs), and every other sentence is
+    still in exactly one bead; documents that share translated text keep one partner each."""
+    from aligner.align.config import DEFAULT_CONFIG
+
+    st_, tt_, sv, tv = _restated_docs(0)
+    beads = align_comparable(st_, tt_, sv, tv, src_lang="tl", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in beads if not b.is_gap] == [((35,), (36,)), ((38,), (36,))]
+    assert sorted(i for b in beads for i in b.src) == list(range(40))
+    assert sorted(j for b in beads for j in b.tgt) == sorted([*range(40), 36])
+    off = replace(DEFAULT_CONFIG, comparable=replace(DEFAULT_CONFIG.comparable, second_partners=False))
+    beads = align_comparable(st_, tt_, sv, tv, src_lang="tl", tgt_lang="en", config=off)
+    assert [(b.src, b.tgt) for b in beads if not b.is_gap] == [((35,), (36,))]
+    st_, tt_, sv, tv = _restated_docs(20)
+    pairs = [(b.src, b.tgt) for b in align_comparable(st_, tt_, sv, tv, src_lang="tl", tgt_lang="en")
+             if not b.is_gap]
+    assert ((35,), (36,)) in pairs and ((38,), (36,)) not in pairs
+    assert len({b[1] for b in pairs}) == len(pairs)
+
+
+def test_the_orderer_allows_a_repeat_only_as_two_one_to_one_pairs() -> None:
+    from aligner.align.order import order_beads
+
+    twins = [Bead((0,), (0,), 0.9), Bead((1,), (0,), 0.8), Bead((2,), (1,), 0.7)]
+    assert [(b.src, b.tgt) for b in order_beads(twins, 3, 2)] == [((0,), (0,)), ((1,), (0,)), ((2,), (1,))]
+    for bad in ([Bead((0, 1), (0,)), Bead((2,), (0,)), Bead((), (1,))],  # a merge shares a sentence
+                [Bead((0,), (0,)), Bead((1,), (0,)), Bead((2,), (0,)), Bead((), (1,))],  # three partners
+                [Bead((0,), (0,)), Bead((0,), (0,)), Bead((1,), (1,)), Bead((2,), ())]):  # one pair twice
+        with pytest.raises(AssertionError):
+            order_beads(bad, 3, 2)

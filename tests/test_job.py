@@ -50,6 +50,15 @@ def test_triangle_keeps_only_beads_all_three_pairs_agree_on():
     assert triples[0].score == pytest.approx(0.7)
 
 
+def test_triangle_does_not_guess_between_two_partners():
+    """a0 has two partners in C (c0 and c1 state one fact): the triple would pick one at random."""
+    ab = Alignment((Bead((0,), (0,), 0.9),), 1, 1)
+    ac = Alignment((Bead((0,), (0,), 0.9), Bead((0,), (1,), 0.9)), 1, 2)
+    for bc in (Alignment((Bead((0,), (0,), 0.9), Bead((), (1,), 0.5)), 1, 2),
+               Alignment((Bead((0,), (1,), 0.9), Bead((), (0,), 0.5)), 1, 2)):
+        assert triangle(ab, ac, bc) == []
+
+
 def test_check_documents_refuses_what_cannot_be_aligned():
     with pytest.raises(InputError, match="no sentences"):
         check_documents([doc("a", "tl", 0), doc("b", "ne")], distinct_languages=False)

@@ -89,3 +89,34 @@ def test_related_links_are_kept_out_of_what_a_tm_learns():
     al = Alignment((Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.4)), 2, 2)
     out = without(al, [Link((1,), (1,), "related")])
     assert [(b.src, b.tgt) for b in out.beads] == [((0,), (0,)), ((1,), ()), ((), (1,))]
+
+
+def test_confirming_one_of_two_partners_keeps_the_other():
+    """s0 and s2 state the fact of t0 (two 1-1 beads share t0): confirming one pair does not
+    contradict the other, and a rejection of one, or a correction, leaves t0 with the other."""
+    al = Alignment((Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.8), Bead((2,), (0,), 0.7)), 3, 2)
+    out = apply_links(al, [Link((0,), (0,), "confirmed")])
+    assert {(b.src, b.tgt) for b in out.beads} == {((0,), (0,)), ((1,), (1,)), ((2,), (0,))}
+    out = apply_links(al, [Link((0,), (0,), "confirmed"), Link((2,), (0,), "rejected")])
+    assert {(b.src, b.tgt) for b in out.beads} == {((0,), (0,)), ((1,), (1,)), ((2,), ())}
+    out = apply_links(al, [Link((0,), (1,), "confirmed", manual=True)])  # s0's partner was wrong
+    assert {(b.src, b.tgt) for b in out.beads} == {((0,), (1,)), ((1,), ()), ((2,), (0,))}
+    out = without(al, [Link((0,), (0,), "related")])  # t0 keeps its other partner
+    assert {(b.src, b.tgt) for b in out.beads} == {((0,), ()), ((1,), (1,)), ((2,), (0,))}
+
+
+def test_a_rerun_keeps_the_twin_of_a_confirmed_pair():
+    """The re-run aligns the unfixed sentences without the confirmed ones, so the second
+    partner of a confirmed pair comes back from the whole alignment, not from its stretch."""
+    twins = (Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.8), Bead((2,), (0,), 0.7))
+
+    def fake(src, tgt, **kwargs):
+        if len(src) == 3:  # the whole pair
+            return Alignment(twins, 3, 2, "comparable")
+        return Alignment(tuple(Bead((i,), ()) for i in range(len(src))) + tuple(Bead((), (j,)) for j in range(len(tgt))),
+                         len(src), len(tgt), "comparable")
+
+    v = np.eye(3, dtype=np.float32)
+    al = align_anchored(["a", "b", "c"], ["x", "y"], v, v[:2], [Link((0,), (0,), "confirmed")], align=fake)
+    keys = {(b.src, b.tgt) for b in al.beads}
+    assert {((0,), (0,)), ((2,), (0,))} <= keys and ((2,), ()) not in keys

@@ -146,6 +146,18 @@ def test_writes_to_an_open_binary_file(tmp_path):
     write_checked(tmp_path / "g.tmx", iter_tus(tmp_path / "f.tmx"), srclang="en", langs=["en", "tl"])
 
 
+def test_a_fact_stated_twice_gives_two_tus_with_their_own_ids(tmp_path):
+    src = doc("lenin.en.txt", "en", ["He was exiled in 1897.", "He married.", "In 1897 he went to Siberia."])
+    tgt = doc("lenin.tl.txt", "tl", ["Ipinatapon siya sa Siberya noong 1897."])
+    alignment = Alignment((Bead((0,), (0,), 0.9), Bead((1,), (), 0.8), Bead((2,), (0,), 0.95)), 3, 1)
+    units = list(alignment_tus(alignment, src, tgt, src_lang="en", tgt_lang="tl"))
+    assert [u.segs[0][1] for u in units] == ["He was exiled in 1897.", "In 1897 he went to Siberia."]
+    assert {u.segs[1][1] for u in units} == {"Ipinatapon siya sa Siberya noong 1897."}
+    assert len({u.tuid for u in units}) == 2
+    write_checked(tmp_path / "twice.tmx", units, srclang="en", langs=["en", "tl"])
+    assert len(list(iter_tus(tmp_path / "twice.tmx"))) == 2
+
+
 def test_alignment_tus_skip_gaps_and_carry_evidence(tmp_path):
     src = doc("story.en.txt", "en", ["The dog runs.", "It is fast.", "Only in English."])
     tgt = doc("story.tl.txt", "tl", ["Tumatakbo ang aso, mabilis ito."])

@@ -28,7 +28,8 @@ def align(src: Sequence[str], tgt: Sequence[str], *, embed: Callable[[list[str]]
           src_vecs: np.ndarray | None = None, tgt_vecs: np.ndarray | None = None,
           mode: str = "auto", src_lang: str | None = None, tgt_lang: str | None = None,
           config: AlignConfig = DEFAULT_CONFIG) -> Alignment:
-    """Align two sentence lists; every sentence ends up in exactly one bead, in source order."""
+    """Align two sentence lists; every sentence ends up in one bead (two 1-1 beads for a
+    sentence whose fact the other version states twice), in source order."""
     return align_each(src, tgt, embed=embed, src_vecs=src_vecs, tgt_vecs=tgt_vecs, modes=(mode,),
                       src_lang=src_lang, tgt_lang=tgt_lang, config=config)[mode]
 

@@ -347,6 +347,7 @@ def _kept_beads(
     beads = _grown(beads, used_src, used_tgt, src_vecs, tgt_vecs, fwd, bwd, lengths, cc, fit)
     if cand.loose and cc.corroborate_loose:
         beads = _corroborated(cand, beads, cc)
+    beads += _second_partners(cand, beads, n, m, cc)
     return cand, beads
 
 
@@ -499,6 +500,45 @@ def _corroborated(cand: Candidates, beads: list[Bead], cc: ComparableConfig) -> 
             continue
         if ev.corroborated(cand.facts[p], cand.vector_conf[p], cc.corroborated_vector_conf):
             out.append(b)
+    return out
+
+
+def _second_partners(cand: Candidates, beads: list[Bead], n: int, m: int, cc: ComparableConfig) -> list[Bead]:
+    """A second 1-1 pair for a sentence whose fact the other version states twice.
+
+    Independently written articles restate facts (the Tagalog Lenin article gives
+    his 1897 exile twice, the Nepali once; a TM should learn both pairs), and the
+    one-to-one pass leaves the restatement unpaired although its best match is a
+    sentence that already has a partner. Only in loosely related documents: where
+    versions share translated text, each statement has its own translation, and a
+    sentence whose partner is missing finds a near duplicate of it instead (TICO
+    repeats passages). The pair stands on its own, out of any anchor's order, so
+    it must be as sure as an isolated pair, corroborated like any loose pair, and
+    the restatement's best match; each paired sentence gets at most one more.
+    """
+    if not cc.second_partners or not cand.loose or not beads:
+        return []
+    ones = [b for b in beads if len(b.src) == 1 == len(b.tgt)]
+    single_src, single_tgt = {b.src[0] for b in ones}, {b.tgt[0] for b in ones}
+    used_src = {i for b in beads for i in b.src}
+    used_tgt = {j for b in beads for j in b.tgt}
+    best_of_src, best_of_tgt = _argbest(cand.i, cand.margin, n), _argbest(cand.j, cand.margin, m)
+    sure = cand.conf >= cc.isolated_conf
+    if cand.loose and cc.corroborate_loose:
+        sure &= ev.corroborated(cand.facts, cand.vector_conf, cc.corroborated_vector_conf)
+    live = np.flatnonzero(sure)
+    out: list[Bead] = []
+    for p in live[np.lexsort((cand.j[live], cand.i[live], -cand.conf[live]))].tolist():
+        i, j = int(cand.i[p]), int(cand.j[p])
+        if i in single_src and j not in used_tgt and best_of_tgt[j] == p:
+            single_src.discard(i)
+            used_tgt.add(j)
+        elif j in single_tgt and i not in used_src and best_of_src[i] == p:
+            single_tgt.discard(j)
+            used_src.add(i)
+        else:
+            continue
+        out.append(Bead((i,), (j,), float(cand.conf[p])))
     return out
 
 

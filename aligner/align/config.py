@@ -95,6 +95,10 @@ class ComparableConfig:
     # margin per sd: the weight ratio fitted by calibrate.py --length-penalty.
     length_rank_penalty: float = 0.013
     length_rank_z0: float = 2.5
+    # In loosely related documents, a sentence whose fact the other version states twice gets a
+    # second 1-1 pair (issue 10; corpus gold: the Tagalog article gives Lenin's 1897 exile twice,
+    # tl-ne 7/7 kept right -> 8/8). Off for ablations.
+    second_partners: bool = True
     block_rows: int = 256  # k-NN rows per matrix product (memory, not quality)
     signals: Signals = ALL_SIGNALS
 

@@ -3,6 +3,11 @@
 Beads with source sentences go in source order; a target-only gap goes right
 before the first source bead whose targets come after it, so in monotone text
 it sits where it falls in the target and in moved text near its neighbours.
+
+A sentence is in exactly one bead, with one exception: where the other version
+states its fact twice, it is in two 1-1 pairs, one per restatement (a second
+partner, ``comparable._second_partners``), so a TM gets both TUs and the gap
+diff sees both restatements covered.
 """
 
 from __future__ import annotations
@@ -17,15 +22,11 @@ from aligner.types import Bead
 def order_beads(beads: Sequence[Bead], n: int, m: int) -> list[Bead]:
     """Check coverage and put beads in order.
 
-    Raises if a sentence is missing or repeated: a silent hole would make the
-    TMX and the gap report lie.
+    Raises if a sentence is missing, or repeated other than as the shared side
+    of two 1-1 pairs: a silent hole would make the TMX and the gap report lie.
     """
-    seen_s = sorted(i for b in beads for i in b.src)
-    seen_t = sorted(j for b in beads for j in b.tgt)
-    if seen_s != list(range(n)) or seen_t != list(range(m)):
-        raise AssertionError("aligner produced beads that do not cover every sentence exactly once")
-
-    pairs = sorted((b for b in beads if b.src), key=lambda b: min(b.src))
+    _check_cover(beads, n, m)
+    pairs = sorted((b for b in beads if b.src), key=lambda b: (min(b.src), min(b.tgt, default=-1)))
     gaps_t = sorted((b for b in beads if not b.src), key=lambda b: min(b.tgt))
     out: list[Bead] = []
     gi = 0
@@ -37,6 +38,21 @@ def order_beads(beads: Sequence[Bead], n: int, m: int) -> list[Bead]:
         out.append(b)
     out.extend(gaps_t[gi:])
     return out
+
+
+def _check_cover(beads: Sequence[Bead], n: int, m: int) -> None:
+    for side, size in (("src", n), ("tgt", m)):
+        held: dict[int, list[Bead]] = {}
+        for b in beads:
+            for x in getattr(b, side):
+                held.setdefault(x, []).append(b)
+        if sorted(held) != list(range(size)):
+            raise AssertionError("aligner produced beads that do not cover every sentence")
+        for x, bs in held.items():
+            if len(bs) > 1 and (len(bs) > 2 or (bs[0].src, bs[0].tgt) == (bs[1].src, bs[1].tgt)
+                                or any(len(b.src) != 1 or len(b.tgt) != 1 for b in bs)):
+                raise AssertionError(f"{side} sentence {x} is in {len(bs)} beads; only a sentence with two "
+                                     "1-1 partners (a fact stated twice) may be in more than one")
 
 
 def cover(pairs: Sequence[Bead], n_src: int, n_tgt: int,

@@ -33,10 +33,31 @@ def _rejected(bead: Bead, rejections: Sequence[Link]) -> bool:
     return any(set(bead.src).intersection(r.src) and set(bead.tgt).intersection(r.tgt) for r in rejections)
 
 
+def _twins(alignment: Alignment, claims: Sequence[Link]) -> list[Bead]:
+    """Beads that share one sentence with a confirmed bead of the same alignment, and no
+    sentence with any other claim: the second 1-1 pair of a fact one version states twice
+    (``comparable._second_partners``), which confirming its twin does not contradict."""
+    keys = {(b.src, b.tgt) for b in alignment.beads}
+    confirmed = [ln for ln in claims if ln.key in keys and len(ln.src) == 1 == len(ln.tgt)]
+    out = []
+    for b in alignment.beads:
+        if len(b.src) != 1 or len(b.tgt) != 1:
+            continue
+        over = [ln for ln in claims if set(ln.src) & set(b.src) or set(ln.tgt) & set(b.tgt)]
+        if over and all(ln in confirmed and (ln.src == b.src) != (ln.tgt == b.tgt) for ln in over):
+            out.append(b)
+    return out
+
+
 def _ordered(beads: Sequence[Bead], n: int, m: int) -> list[Bead]:
+    """In order, without the gap beads of sentences a pair still holds: breaking one of two
+    pairs that share a sentence leaves that sentence with its other partner."""
     from aligner.align import order_beads
 
-    return order_beads(beads, n, m)
+    held_s = {i for b in beads if not b.is_gap for i in b.src}
+    held_t = {j for b in beads if not b.is_gap for j in b.tgt}
+    return order_beads([b for b in beads if not (b.is_gap and (held_s.intersection(b.src)
+                                                               or held_t.intersection(b.tgt)))], n, m)
 
 
 def apply_links(alignment: Alignment, links: Sequence[Link]) -> Alignment:
@@ -53,9 +74,12 @@ def apply_links(alignment: Alignment, links: Sequence[Link]) -> Alignment:
     claimed_s = {i for ln in claims for i in ln.src}
     claimed_t = {j for ln in claims for j in ln.tgt}
     scores = {(b.src, b.tgt): b.score for b in alignment.beads}
+    twins = set(_twins(alignment, claims))
     beads: list[Bead] = []
     for bead in alignment.beads:
-        if claimed_s.intersection(bead.src) or claimed_t.intersection(bead.tgt):
+        if bead in twins and not _rejected(bead, rejections):
+            beads.append(bead)
+        elif claimed_s.intersection(bead.src) or claimed_t.intersection(bead.tgt):
             beads += [g for g in _gaps(bead) if not (claimed_s.intersection(g.src) or claimed_t.intersection(g.tgt))]
         elif not bead.is_gap and _rejected(bead, rejections):
             beads += _gaps(bead)
@@ -131,6 +155,13 @@ def align_anchored(src: Sequence[str], tgt: Sequence[str], src_vecs: np.ndarray,
         score = ln.score if ln.score is not None else scores.get(ln.key, 0.0)
         beads.append(Bead(ln.src, ln.tgt, float(score)))
     rejections = [ln for ln in links if ln.status == "rejected"]
+    # A confirmed pair's twin in the whole alignment survives the re-alignment if its other
+    # sentence came out of it alone.
+    for twin in _twins(whole, claims):
+        alone = Bead((), twin.tgt) if twin.src[0] in claimed_s else Bead(twin.src, ())
+        at = [k for k, b in enumerate(beads) if (b.src, b.tgt) == (alone.src, alone.tgt)]
+        if at and not _rejected(twin, rejections):
+            beads[at[0]] = twin
     out: list[Bead] = []
     for b in beads:
         fixed = b.src and b.tgt and (claimed_s.intersection(b.src) or claimed_t.intersection(b.tgt))
