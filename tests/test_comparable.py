@@ -323,3 +323,22 @@ def test_the_orderer_allows_a_repeat_only_as_two_one_to_one_pairs() -> None:
                 [Bead((0,), (0,)), Bead((0,), (0,)), Bead((1,), (1,)), Bead((2,), ())]):  # one pair twice
         with pytest.raises(AssertionError):
             order_beads(bad, 3, 2)
+
+
+def test_a_moved_sentence_is_kept_and_a_far_near_duplicate_is_not() -> None:
+    """Both break a parallel stretch alone. A near duplicate (TICO repeats passages) steals the
+    partner of the sentence it copies, which takes it back once the duplicate is struck; a moved
+    sentence has no rival, so it stands as a pair on its own."""
+    rng = np.random.default_rng(4)
+    src = _sentences(40, rng)
+    tgt = _translate(src, rng)
+    order = [*range(20), *range(21, 40), 20]  # source 20's translation moved to the end
+    beads = _run(src, tgt[order])
+    pairs = {(b.src, b.tgt) for b in beads if not b.is_gap}
+    assert ((20,), (39,)) in pairs and len(pairs) == 40
+    dup = src.copy()
+    dup[30] = _unit(tgt[10] + 0.01 * _unit(rng.normal(size=DIM)))  # a copy of 10, closer to its partner
+    keep = [j for j in range(40) if j != 30]  # the duplicate's own partner is missing
+    beads = _run(dup, tgt[keep])
+    pairs = {(b.src, b.tgt) for b in beads if not b.is_gap}
+    assert ((10,), (10,)) in pairs and not any(30 in s for s, _ in pairs)

@@ -71,6 +71,7 @@ class Candidates:
     facts: np.ndarray  # shared distinctive numbers + names (0 when evidence is off or not needed)
     loose: bool = False  # too few vector-sure pairs to show shared text (see _too_few_sure)
     length_z: np.ndarray | None = None  # log length ratio in sd from translations; None if unmeasured
+    moved: np.ndarray | None = None  # bool: a sure pair out of its neighbours' order, which must not anchor
 
 
 def ratio_margin(cos: np.ndarray, mean_src: np.ndarray, mean_tgt: np.ndarray) -> np.ndarray:
@@ -294,6 +295,8 @@ def _kept_beads(
     cand = _without_outliers(cand, n, m, cc)
     mut = np.flatnonzero(cand.mutual)
     sure = mut[cand.conf[mut] >= anchor]
+    if cand.moved is not None:
+        sure = sure[~cand.moved[sure]]
     anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
     keep = _shared_keep(len(anchors), n, m, cc)
     cc = replace(cc, keep_conf=keep)
@@ -409,7 +412,13 @@ def _outlier_anchors(ai: np.ndarray, aj: np.ndarray, max_gap: int, window: int, 
 
 def _without_outliers(cand: Candidates, n: int, m: int, cc: ComparableConfig) -> Candidates:
     """Candidates with the outlier anchors (``_outlier_anchors``) struck out and mutual best
-    pairs recomputed, so a sentence whose near duplicate took its partner gets it back."""
+    pairs recomputed, so a sentence whose near duplicate took its partner gets it back.
+
+    An outlier whose sentences no other sure pair then claims, and whose target lies outside
+    the target's parallel stretches, was no near duplicate's theft but a moved sentence (a
+    short moved section): it comes back, marked ``moved`` so it does not anchor.
+    """
+    before = cand
     struck = np.zeros(len(cand.i), dtype=bool)
     for _ in range(2):
         sure = np.flatnonzero(cand.mutual & (cand.conf >= cc.anchor_conf))
@@ -425,7 +434,35 @@ def _without_outliers(cand: Candidates, n: int, m: int, cc: ComparableConfig) ->
             excess = np.maximum(np.abs(cand.length_z) - cc.length_rank_z0, 0.0)
         mutual = _mutual(cand.i, cand.j, margin, cand.cos, n, m, excess, cc.length_rank_penalty) & ~struck
         cand = replace(cand, margin=margin, conf=np.where(struck, 0.0, cand.conf), mutual=mutual)
-    return cand
+    if not struck.any():
+        return cand
+    claimed_i = np.zeros(n, dtype=bool)
+    claimed_j = np.zeros(m, dtype=bool)
+    claims = cand.mutual & (cand.conf >= cc.anchor_conf)  # a near duplicate is as sure as what it copies
+    claimed_i[cand.i[claims]] = True
+    claimed_j[cand.j[claims]] = True
+    moved = struck & ~claimed_i[cand.i] & ~claimed_j[cand.j]
+    if not moved.any():
+        return cand
+    # ... and whose target does not sit inside a parallel stretch of the target, where it would
+    # fill the place of a sentence the source lacks (the copy's original was dropped)
+    sure = np.flatnonzero(claims)
+    by_t = sure[np.argsort(cand.j[sure], kind="stable")]
+    tj, ti = cand.j[by_t], cand.i[by_t]
+    for p in np.flatnonzero(moved).tolist():
+        k = int(np.searchsorted(tj, cand.j[p]))
+        if 0 < k < len(tj):
+            di, dj = int(ti[k] - ti[k - 1]), int(tj[k] - tj[k - 1])
+            if di > 0 and max(di, dj) - 1 <= cc.max_parallel_gap:
+                moved[p] = False
+    if not moved.any():
+        return cand
+    margin = np.where(moved, before.margin, cand.margin)
+    excess = None
+    if cc.length_rank_penalty and cand.length_z is not None:
+        excess = np.maximum(np.abs(cand.length_z) - cc.length_rank_z0, 0.0)
+    mutual = _mutual(cand.i, cand.j, margin, cand.cos, n, m, excess, cc.length_rank_penalty) & ~(struck & ~moved)
+    return replace(cand, margin=margin, conf=np.where(moved, before.conf, cand.conf), mutual=mutual, moved=moved)
 
 
 @lru_cache(maxsize=8)
