@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from aligner.atomic import atomic_open
+from aligner.cores import cores
 from aligner.errors import USER_ERRORS, ConfigError, InputError
 from aligner.job import JobOptions, signature
 
@@ -403,9 +404,9 @@ def run_batch(manifest: str | os.PathLike, out_dir: str | os.PathLike, options: 
     skipped = sum(1 for g in mine if g.name in keys and done(g))
     if options.dask:
         threads = options.threads or (1 if options.dask != "local" else
-                                      max(1, (os.cpu_count() or 1) // options.workers))
+                                      max(1, cores() // options.workers))
     else:
-        threads = options.threads or max(1, (os.cpu_count() or 1) // options.workers)
+        threads = options.threads or max(1, cores() // options.workers)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     tasks = [GroupTask(g, str(out), keys[g.name], options.job, options.encoder, threads, epoch) for g in todo]
     if on_start:

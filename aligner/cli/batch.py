@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from aligner.cli import _options
+from aligner.cores import cores
 from aligner.inert import inert
 
 EXIT_SOME_FAILED = 6
@@ -41,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "paths relative to the manifest")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created; reused to resume)")
     p.add_argument("--workers", type=_options.count("--workers"), default=None, metavar="N",
-                   help=f"local worker processes (default: the number of cores, {os.cpu_count()})")
+                   help=f"local worker processes (default: the cores this process may use, {cores()})")
     p.add_argument("--threads", type=_options.count("--threads"), default=None, metavar="N",
                    help="encoder threads per worker (default: cores / workers; 1 on a remote Dask cluster)")
     p.add_argument("--dask", default=None, metavar="ADDRESS",
@@ -65,7 +66,7 @@ def handler(args: argparse.Namespace) -> int:
     options = BatchOptions(
         job=JobOptions(mode=args.mode, tmx=_options.tmx_options(args)),
         encoder=args.encoder,
-        workers=args.workers if args.workers is not None else (os.cpu_count() or 1),
+        workers=args.workers if args.workers is not None else cores(),
         threads=args.threads,
         dask=args.dask,
         shard=parse_shard(args.shard) if args.shard else (1, 1),

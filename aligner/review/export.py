@@ -132,13 +132,15 @@ def pair_files(file: str, src_doc: Document, tgt_doc: Document, alignment: Align
 
 def write_group(sink, tus: Sequence[TranslationUnit], src_doc: Document, tgt_doc: Document, preset: str,
                 config_digest: str | None = None):
-    """``config_digest`` names the aligner configuration in the header (default: the default one)."""
-    from aligner.align.config import DEFAULT_CONFIG
+    """``config_digest`` names the aligner configuration in the header; an alignment that does not
+    say which made it (run data from before the digest existed) gets no such prop rather than the
+    current default's, which may not be the one."""
     from tmx import write as tmx_write
 
+    props = (("x-aligner-config", config_digest),) if config_digest else ()
     return tmx_write.write_tmx(sink, tus, srclang=src_doc.lang, langs=[src_doc.lang, tgt_doc.lang], tool=TOOL,
                                lang_codes=preset,  # type: ignore[arg-type]
-                               header_props=(("x-aligner-config", config_digest or DEFAULT_CONFIG.digest()),))
+                               header_props=props)
 
 
 def stale_penalty_files(out_dir: str | os.PathLike, files: Sequence[PairFiles]) -> list[str]:
