@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.align import align, order_beads
+from aligner.align.calibrate import BeadScorer, calibrate_beads
+from aligner.align.config import DEFAULT_CONFIG, ParallelConfig
 from aligner.align.parallel import align_block
 from aligner.types import Bead
 
@@ -136,3 +138,24 @@ def test_normalise_places_target_gaps_where_they_fall():
     beads = [Bead((0,), (0,)), Bead((1,), (2,)), Bead((), (1,))]
     out = order_beads(beads, 2, 3)
     assert [(b.src, b.tgt) for b in out] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]
+
+
+def test_parallel_scores_see_partners_that_moved_out_of_the_band() -> None:
+    """Two articles in swapped order: forced parallel pairs one article and leaves the other as
+    gaps on both sides. Those sentences do have partners (elsewhere in the document), so their
+    gaps must score low, while a gap whose sentence matches nothing better outside the window
+    keeps a high score."""
+    a, b = list(range(100, 112)), list(range(200, 212))
+    s, t = a + b, b + a
+    res = align_block(_vecs(s), _vecs(t), _texts(s), _texts(t), config=ParallelConfig(split=False),
+                      embed=_fake_embed)
+    beads = calibrate_beads("parallel", res.beads, res.evidence, len(s), len(t), DEFAULT_CONFIG.calibration,
+                            res.anchors)
+    gaps = [g for g in beads if g.is_gap]
+    assert len(gaps) == 24  # one article moved: 12 gaps a side
+    assert all(g.score < 0.1 for g in gaps)
+    pairs = [p for p in beads if not p.is_gap]
+    assert all(s[p.src[0]] == t[p.tgt[0]] and p.score > 0.9 for p in pairs)
+    scorer = BeadScorer("parallel", 24, 24, DEFAULT_CONFIG.calibration, anchors=12)
+    gap = Bead((0,), (), 0.0)
+    assert scorer(gap, (0.1, 0.05, 0.9)) < 0.5 < scorer(gap, (0.1, 0.05, 0.1))

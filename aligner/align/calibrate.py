@@ -71,7 +71,7 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n: int, m: int,
+def bead_features(mode: str, bead: Bead, evidence: tuple[float, ...] | None, n: int, m: int,
                   anchors: int = 0, k: int = 4) -> tuple[float, ...]:
     """What the bead calibration reads, per mode and kind (see CalibrationConfig.beads).
 
@@ -79,6 +79,12 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
     window), the k-NN level of its sentences, and the share of the longer side
     on the anchor chain (low where sections moved, so the monotone DP is often
     wrong), and for pairs that share and the cosine again for merged beads;
+    for a gap, also how far its sentence's best match in the whole other
+    document (the evidence's third value) beats its best in the window: where
+    articles moved, the monotone DP leaves sentences whose partners sit
+    elsewhere as gaps, and the window cannot show it. (The same value for
+    pairs, how far the bead falls below its sentences' bests, left the pair
+    fit as calibrated as before and moved the split test: docs/results.md.)
     comparable: the logit of its mined confidence. Both: whether the
     bead merges sentences, and 1 / the shorter side, since small documents
     shift every similarity. The k-NN level counts missing neighbours (a side
@@ -88,11 +94,12 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, float] | None, n
     inv = 1.0 / max(min(n, m), 1)
     merged = float(len(bead.src) + len(bead.tgt) > 2)
     if mode == "parallel" and evidence is not None:
-        sim, level = evidence
+        sim, level = evidence[0], evidence[1]
         level *= min(k, n, m) / k
         share = anchors / max(n, m, 1)
         if bead.is_gap:
-            return (sim, level, inv, share)
+            # a sentence matching something outside the band far better than inside it moved
+            return (sim, level, inv, share, max(0.0, evidence[2] - sim))
         # merges are right where the DP follows a translation (high anchor share) and wrong where it
         # glues a sentence whose partner is missing to a neighbour's bead
         return (sim, level, merged, inv, share, merged * share, merged * sim)
@@ -130,7 +137,7 @@ class BeadScorer:
     def has_fit(self, bead: Bead) -> bool:
         return ("gap" if bead.is_gap else "pair") in self.fits
 
-    def __call__(self, bead: Bead, evidence: tuple[float, float] | None) -> float:
+    def __call__(self, bead: Bead, evidence: tuple[float, ...] | None) -> float:
         """Rounded to 4 decimals, and never exactly 0: a 4-decimal 0.0 reads as "no chance",
         and --accept-above 0 would skip it. A bead without a fit keeps its score."""
         w = self.fits.get("gap" if bead.is_gap else "pair")
@@ -157,7 +164,7 @@ def lone_features(evidence: tuple[float, float], n: int, m: int, anchors: int, k
     return (best, level * min(k, n, m) / k, 1.0 / max(min(n, m), 1), anchors / max(n, m, 1))
 
 
-def calibrate_beads(mode: str, beads: list[Bead], evidence: tuple[tuple[float, float], ...] | None,
+def calibrate_beads(mode: str, beads: list[Bead], evidence: tuple[tuple[float, ...], ...] | None,
                     n: int, m: int, cal: CalibrationConfig, anchors: int = 0, k: int = 4) -> list[Bead]:
     """Every bead's score as the fitted probability that it is correct (a gap: that the
     sentence truly has no counterpart); beads of a (mode, kind) without a fit keep their score."""

@@ -38,7 +38,7 @@ class DocPair:
 class ModeResult:
     beads: list[Bead]
     info: dict = field(default_factory=dict)
-    evidence: tuple[tuple[float, float], ...] | None = None  # per bead, for the bead calibration
+    evidence: tuple[tuple[float, ...], ...] | None = None  # per bead, for the bead calibration
     calibrated: bool = False  # the mode already gave every bead its calibrated score
 
 

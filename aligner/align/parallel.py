@@ -85,11 +85,24 @@ def _band_topk(src: np.ndarray, tgt: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(sims, dtype=np.float64)
 
 
-def _knn_mean(src, tgt, lo, hi, k):
+def _knn_mean(src, tgt, lo, hi, k) -> tuple[np.ndarray, np.ndarray]:
+    """Per source row: the mean of its k best similarities in its band (the margin's
+    neighbourhood level) and the best one (0 for a row with no candidate).
+
+    The best feeds the bead calibration: a bead the monotone DP chose whose sentences match
+    something else far better is usually wrong (articles moved), which the bead's own cosine
+    does not show, and a DP gap whose sentence matches something outside the DP's window is not
+    a gap. For documents up to ``ParallelConfig.full_search_cells`` the band is the whole other
+    document, so this is the best anywhere; above it, the best in the mutual-best skeleton's
+    band, where a partner moved further away goes unseen.
+    """
+    n = src.shape[0]
     rows, _, sims = _band_topk(src, tgt, lo, hi, k)
-    tot = np.bincount(rows, weights=sims, minlength=src.shape[0])
-    cnt = np.maximum(np.bincount(rows, minlength=src.shape[0]), 1)
-    return tot / cnt
+    tot = np.bincount(rows, weights=sims, minlength=n)
+    cnt = np.maximum(np.bincount(rows, minlength=n), 1)
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, rows, sims)
+    return tot / cnt, np.where(np.isfinite(best), best, 0.0)
 
 
 def mutual_best(src: np.ndarray, tgt: np.ndarray, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -160,8 +173,9 @@ class BlockResult:
     tokens_embedded: int
     anchors: int
     # per bead: (centred cosine of the bead, or of a gap sentence's best match in the window;
-    # the mean k-NN level of its sentences), the raw evidence the bead calibration reads
-    evidence: tuple[tuple[float, float], ...] = ()
+    # the mean k-NN level of its sentences; the best centred cosine any of its sentences reaches
+    # anywhere in the other document, see _knn_mean), the raw evidence the bead calibration reads
+    evidence: tuple[tuple[float, float, float], ...] = ()
     calibrated: bool = False  # scores are already the calibration's probabilities (the split test ran)
 
 
@@ -181,7 +195,7 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-        return BlockResult(beads, 0, 0, tuple((0.0, 0.0) for _ in beads))
+        return BlockResult(beads, 0, 0, tuple((0.0, 0.0, 0.0) for _ in beads))
     sv = np.asarray(src_vecs, dtype=np.float32)
     tv = np.asarray(tgt_vecs, dtype=np.float32)
     if src_mean is None or tgt_mean is None:
@@ -202,13 +216,16 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     chain = fenwick_chain(rows, cols, sims - opts.anchor_floor + 1e-6, m)
     ai, aj = rows[chain], cols[chain]
 
-    # neighbourhood level of each sentence, for the margin: mean of its k best matches
+    # neighbourhood level of each sentence, for the margin: mean of its k best matches; and its
+    # best match in the whole other document (in a band for long ones), for the calibration
     snull, tnull = np.zeros(n + 1), np.zeros(m + 1)
+    tlo, thi = (np.zeros(m, dtype=np.int64), np.full(m, n, dtype=np.int64)) if full \
+        else _skeleton_band(tgt, src, opts.anchor_floor, opts.skeleton_samples)
+    s_level, s_best = _knn_mean(src, tgt, blo, bhi, sp.margin_k)
+    t_level, t_best = _knn_mean(tgt, src, tlo, thi, sp.margin_k)
     if sp.margin:
-        snull[1:] = np.cumsum(_knn_mean(src, tgt, blo, bhi, sp.margin_k))
-        tlo, thi = (np.zeros(m, dtype=np.int64), np.full(m, n, dtype=np.int64)) if full \
-            else _skeleton_band(tgt, src, opts.anchor_floor, opts.skeleton_samples)
-        tnull[1:] = np.cumsum(_knn_mean(tgt, src, tlo, thi, sp.margin_k))
+        snull[1:] = np.cumsum(s_level)
+        tnull[1:] = np.cumsum(t_level)
 
     # pass 2: m-n beads in a window around the anchors
     lo, hi = _band_from_anchors(ai, aj, n, m, opts.window)
@@ -287,15 +304,17 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
                 nn = float(np.linalg.norm(u) * np.linalg.norm(w))
                 sim = float(np.dot(u, w) / nn) if nn > 0 else 0.0
             beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence(sim, sp), 4)))
-            level.append((sim, 0.5 * ((snull[i1] - snull[i0]) / a + (tnull[j1] - tnull[j0]) / b)))
+            level.append((sim, 0.5 * ((snull[i1] - snull[i0]) / a + (tnull[j1] - tnull[j0]) / b),
+                          float(max(s_best[i0:i1].max(), t_best[j0:j1].max()))))
         else:
             beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0))
-            level.append((0.0, float(snull[i1] - snull[i0] if a else tnull[j1] - tnull[j0])))
+            level.append((0.0, float(snull[i1] - snull[i0] if a else tnull[j1] - tnull[j0]),
+                          float(s_best[i0] if a else t_best[j0])))
     beads, evidence = _gap_confidence(beads, level, src, tgt, lo, hi, sp)
     if opts.split and calibration is not None:
         scorer = BeadScorer("parallel", n, m, calibration, int(ai.size), sp.margin_k)
         beads, evidence = _split_unlikely(beads, evidence, scorer, src, tgt, lo, hi, snull, tnull, sp,
-                                          opts.split_slack, opts.full_search_cells)
+                                          opts.split_slack, opts.full_search_cells, s_best, t_best)
         return BlockResult(beads, tokens, int(ai.size), evidence, calibrated=True)
     return BlockResult(beads, tokens, int(ai.size), evidence)
 
@@ -347,25 +366,26 @@ def _gap_best(src, tgt, lo, hi, i: int | None = None, j: int | None = None) -> t
     return float(sims[k]), int(rows[k])
 
 
-def _gap_confidence(beads: list[Bead], level: list[tuple[float, float]], src, tgt, lo, hi,
-                    sp: ScoreParams) -> tuple[list[Bead], tuple[tuple[float, float], ...]]:
+def _gap_confidence(beads: list[Bead], level: list[tuple[float, float, float]], src, tgt, lo, hi,
+                    sp: ScoreParams) -> tuple[list[Bead], tuple[tuple[float, float, float], ...]]:
     """A gap is as sure as its sentence's best match in the window is poor."""
     out = []
     evidence = []
-    for bead, (sim, lev) in zip(beads, level):
+    for bead, (sim, lev, anywhere) in zip(beads, level):
         if bead.src and bead.tgt:
             out.append(bead)
-            evidence.append((float(sim), float(lev)))
+            evidence.append((float(sim), float(lev), anywhere))
             continue
         best = (_gap_best(src, tgt, lo, hi, i=bead.src[0]) if bead.src else _gap_best(src, tgt, lo, hi, j=bead.tgt[0]))[0]
         out.append(Bead(bead.src, bead.tgt, round(1.0 - confidence(best, sp), 4)))
-        evidence.append((best, float(lev)))
+        evidence.append((best, float(lev), anywhere))
     return out, tuple(evidence)
 
 
-def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...], scorer: BeadScorer,
-                    src, tgt, lo, hi, snull, tnull, sp: ScoreParams, slack: float, cells: int
-                    ) -> tuple[list[Bead], tuple[tuple[float, float], ...]]:
+def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float, float], ...], scorer: BeadScorer,
+                    src, tgt, lo, hi, snull, tnull, sp: ScoreParams, slack: float, cells: int,
+                    s_best: np.ndarray, t_best: np.ndarray
+                    ) -> tuple[list[Bead], tuple[tuple[float, float, float], ...]]:
     """Split a pair bead where its parts expect more sentences in correct beads.
 
     The DP's costs are not probabilities: two lone sentences are paired, or a
@@ -386,10 +406,12 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...]
     1-1 beads, where the gap fit only ever saw the gaps the DP chose, so it
     cannot judge a sentence that has a partner. Every bead leaves with its
     calibrated score. Sub-beads of two or more
-    sentences on a side are not tried: they would need new embeddings.
+    sentences on a side are not tried: they would need new embeddings. ``s_best`` and
+    ``t_best`` are every sentence's best match (:func:`_knn_mean`), the evidence's third value.
     """
-    def pair_of(i: int, j: int) -> tuple[Bead, tuple[float, float], float]:
-        e = (float(src[i] @ tgt[j]), 0.5 * float(snull[i + 1] - snull[i] + tnull[j + 1] - tnull[j]))
+    def pair_of(i: int, j: int) -> tuple[Bead, tuple[float, float, float], float]:
+        e = (float(src[i] @ tgt[j]), 0.5 * float(snull[i + 1] - snull[i] + tnull[j + 1] - tnull[j]),
+             float(max(s_best[i], t_best[j])))
         p = scorer(Bead((i,), (j,), 0.0), e)
         return Bead((i,), (j,), p), e, p
 
@@ -414,16 +436,16 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...]
         told = scorer.lone(lone_evidence(sims, sp.margin_k))
         return Bead(where[0], where[1], max(round(q if told is None else told, 4), 1e-4)), q
 
-    def gap_evidence(g: Bead) -> tuple[float, float]:
+    def gap_evidence(g: Bead) -> tuple[float, float, float]:
         """What _gap_confidence gives a DP gap, asked only of the gaps the split keeps."""
         if g.src:
             i = g.src[0]
-            return _gap_best(src, tgt, lo, hi, i=i)[0], float(snull[i + 1] - snull[i])
+            return _gap_best(src, tgt, lo, hi, i=i)[0], float(snull[i + 1] - snull[i]), float(s_best[i])
         j = g.tgt[0]
-        return _gap_best(src, tgt, lo, hi, j=j)[0], float(tnull[j + 1] - tnull[j])
+        return _gap_best(src, tgt, lo, hi, j=j)[0], float(tnull[j + 1] - tnull[j]), float(t_best[j])
 
     out: list[Bead] = []
-    out_ev: list[tuple[float, float]] = []
+    out_ev: list[tuple[float, float, float]] = []
     for bead, ev in zip(beads, evidence):
         p = scorer(bead, ev)
         if not (bead.src and bead.tgt):
@@ -431,7 +453,7 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float], ...]
             out_ev.append(ev)
             continue
         best_val = p * (len(bead.src) + len(bead.tgt))
-        best: list[tuple[Bead, tuple[float, float]]] = [(Bead(bead.src, bead.tgt, p), ev)]
+        best: list[tuple[Bead, tuple[float, float, float]]] = [(Bead(bead.src, bead.tgt, p), ev)]
         if (p >= 0.5 and s_at is not None and t_at is not None and len(bead.src) == len(bead.tgt) == 1
                 and s_at[bead.src[0]] == bead.tgt[0] and t_at[bead.tgt[0]] == bead.src[0]):
             # a mutual best pair: each sentence alone has 1 - p, so only p < 0.5 could split it
