@@ -144,11 +144,15 @@ def mine(
                 margin[todo] = np.maximum(margin[todo], cm)
         margin = margin + ev.bonus(nums, nams, ec)
     conf = confidence(margin, cos, calibration=fit)
-    excess = None
-    if cc.length_rank_penalty and z is not None:
-        excess = np.maximum(np.abs(z) - cc.length_rank_z0, 0.0)
-    mutual = _mutual(ci, cj, margin, cos, n, m, excess, cc.length_rank_penalty)
+    mutual = _mutual(ci, cj, margin, cos, n, m, _length_excess(z, cc), cc.length_rank_penalty)
     return Candidates(ci, cj, cos, margin, conf, mutual, vector_conf, nums + nams, loose, z), fwd, bwd
+
+
+def _length_excess(length_z: np.ndarray | None, cc: ComparableConfig) -> np.ndarray | None:
+    """How many sd past ``length_rank_z0`` each candidate's length ratio lies (None: not used)."""
+    if not cc.length_rank_penalty or length_z is None:
+        return None
+    return np.maximum(np.abs(length_z) - cc.length_rank_z0, 0.0)
 
 
 def _mutual(
@@ -419,6 +423,7 @@ def _without_outliers(cand: Candidates, n: int, m: int, cc: ComparableConfig) ->
     short moved section): it comes back, marked ``moved`` so it does not anchor.
     """
     before = cand
+    excess = _length_excess(cand.length_z, cc)
     struck = np.zeros(len(cand.i), dtype=bool)
     for _ in range(2):
         sure = np.flatnonzero(cand.mutual & (cand.conf >= cc.anchor_conf))
@@ -429,9 +434,6 @@ def _without_outliers(cand: Candidates, n: int, m: int, cc: ComparableConfig) ->
             break
         struck[sure[bad]] = True
         margin = np.where(struck, 0.0, cand.margin)
-        excess = None
-        if cc.length_rank_penalty and cand.length_z is not None:
-            excess = np.maximum(np.abs(cand.length_z) - cc.length_rank_z0, 0.0)
         mutual = _mutual(cand.i, cand.j, margin, cand.cos, n, m, excess, cc.length_rank_penalty) & ~struck
         cand = replace(cand, margin=margin, conf=np.where(struck, 0.0, cand.conf), mutual=mutual)
     if not struck.any():
@@ -458,9 +460,6 @@ def _without_outliers(cand: Candidates, n: int, m: int, cc: ComparableConfig) ->
     if not moved.any():
         return cand
     margin = np.where(moved, before.margin, cand.margin)
-    excess = None
-    if cc.length_rank_penalty and cand.length_z is not None:
-        excess = np.maximum(np.abs(cand.length_z) - cc.length_rank_z0, 0.0)
     mutual = _mutual(cand.i, cand.j, margin, cand.cos, n, m, excess, cc.length_rank_penalty) & ~(struck & ~moved)
     return replace(cand, margin=margin, conf=np.where(moved, before.conf, cand.conf), mutual=mutual, moved=moved)
 
@@ -561,7 +560,7 @@ def _second_partners(cand: Candidates, beads: list[Bead], n: int, m: int, cc: Co
     used_tgt = {j for b in beads for j in b.tgt}
     best_of_src, best_of_tgt = _argbest(cand.i, cand.margin, n), _argbest(cand.j, cand.margin, m)
     sure = cand.conf >= cc.isolated_conf
-    if cand.loose and cc.corroborate_loose:
+    if cc.corroborate_loose:
         sure &= ev.corroborated(cand.facts, cand.vector_conf, cc.corroborated_vector_conf)
     live = np.flatnonzero(sure)
     out: list[Bead] = []
