@@ -15,6 +15,7 @@ FLORES dev.
 
     python scripts/calibrate_beads.py [--family partial,gaps,small] [--cells 'partial/s0.70 t0.50,...']
                                       [--pairs tl-en] [--modes comparable] [--test flores] [--save F | --load F]
+                                      [--scenarios merge]
 """
 
 from __future__ import annotations
@@ -46,23 +47,35 @@ RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, be
               parallel=replace(DEFAULT_CONFIG.parallel, split=False))
 
 
+def _units(data: str, families: list[str], pairs, only: set[str] | None
+           ) -> Iterator[tuple[str, str, list[tuple[str, str, list[scenarios.Scenario]]]]]:
+    """(family, label, [(src lang, tgt lang, documents)]) per grid cell asked and per
+    ``scenario:NAME`` family: one issue-4 scenario (``scenarios.build``), a whole data set as
+    one document, whose merges are twice as dense as the grid's merge cells."""
+    for family in families:
+        if family.startswith("scenario:"):
+            name = family.split(":", 1)[1]
+            yield family, name, [(s, t, [scenarios.build(name, s, t, data)]) for s, t in pairs]
+            continue
+        for cell in grid.cells(family):
+            if only and cell.label not in only:
+                continue
+            yield family, cell.label, [(s, t, grid.build(cell, s, t, data)) for s, t in pairs]
+
+
 def _documents(data: str, families: list[str], pairs, encoder, only: set[str] | None, unit: str,
                count: Callable[[], int]) -> Iterator[tuple[str, str, str, scenarios.Scenario, DocPair]]:
     """(family, src lang, tgt lang, document, its DocPair without an embed) for every non-empty
     document of the cells asked, with a progress line per cell."""
-    for family in families:
-        for cell in grid.cells(family):
-            if only and cell.label not in only:
-                continue
-            for s, t in pairs:
-                docs = grid.build(cell, s, t, data)
-                for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
-                    if not d.src or not d.tgt:
-                        continue
-                    sv, tv = np.asarray(sv, np.float32), np.asarray(tv, np.float32)
-                    sm, tm = side_means(sv, tv, RAW.parallel.score.min_rows_for_mean)
-                    yield family, s, t, d, DocPair(d.src, d.tgt, sv, tv, sm, tm, None, s, t)
-            print(f"  collected {data} {cell.label}: {count()} {unit} so far", file=sys.stderr, flush=True)
+    for family, label, per_pair in _units(data, families, pairs, only):
+        for s, t, docs in per_pair:
+            for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
+                if not d.src or not d.tgt:
+                    continue
+                sv, tv = np.asarray(sv, np.float32), np.asarray(tv, np.float32)
+                sm, tm = side_means(sv, tv, RAW.parallel.score.min_rows_for_mean)
+                yield family, s, t, d, DocPair(d.src, d.tgt, sv, tv, sm, tm, None, s, t)
+        print(f"  collected {data} {label}: {count()} {unit} so far", file=sys.stderr, flush=True)
 
 
 def collect(data: str, families: list[str], pairs, encoder, only: set[str] | None = None,
@@ -187,6 +200,8 @@ def main() -> int:
     ap.add_argument("--pairs", default=",".join(f"{s}-{t}" for s, t in scenarios.PAIRS))
     ap.add_argument("--test", default=None, choices=("flores",))
     ap.add_argument("--cells", default=None, help="only these cells, e.g. 'partial/s0.70 t0.50,gaps/u1-4'")
+    ap.add_argument("--scenarios", default="",
+                    help="also fit on these issue-4 scenarios built from the same data, each a family, e.g. merge")
     ap.add_argument("--no-refine", action="store_true",
                     help="score merged beads from summed vectors instead of embedding them (much faster)")
     ap.add_argument("--lone", action="store_true",
@@ -196,7 +211,7 @@ def main() -> int:
     ap.add_argument("--save", default=None, help="pickle the collected beads (fit and test) here, to refit quickly")
     ap.add_argument("--load", default=None, help="refit from beads saved with --save, features recomputed")
     args = ap.parse_args()
-    families = args.family.split(",")
+    families = args.family.split(",") + [f"scenario:{x}" for x in args.scenarios.split(",") if x]
     only = set(args.cells.split(",")) if args.cells else None
     pairs = [tuple(p.split("-")) for p in args.pairs.split(",")]
     modes = tuple(x for x in args.modes.split(",") if x)

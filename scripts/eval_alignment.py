@@ -6,7 +6,8 @@ encoder time for the same tokens: each language's seconds per token is measured
 once, uncached, on a 200-sentence FLORES sample, and multiplied by the tokens
 the run embedded. "align s" is measured. Usage:
     python scripts/eval_alignment.py [--mode auto] [--only clean,merge] [--no-textberg] [--bead-kinds]
-                                     [--set SECTION.FIELD=VALUE ...]
+                                     [--data tico] [--set SECTION.FIELD=VALUE ...]
+``--data tico`` builds the same scenarios from TICO-19 (``scenarios.build``), for tuning on it.
 ``--set`` runs a variant of the configuration (``dataclasses.replace``, as in ``eval_grid.py``).
 ``--bead-kinds`` adds, per scenario (pairs pooled) and for Text+Berg, how the beads' calibrated
 scores compare with how often they are right, by kind (1-1, merged, gap): auto chooses the mode
@@ -93,6 +94,8 @@ def main() -> int:
     ap.add_argument("--mode", default="auto")
     ap.add_argument("--only", default=",".join(scenarios.SCENARIOS),
                     help="comma-separated scenarios; '' for Text+Berg alone")
+    ap.add_argument("--data", default="flores", choices=("flores", "tico"),
+                    help="build the scenarios from FLORES dev (the test) or TICO-19 (the tuning set)")
     ap.add_argument("--no-textberg", action="store_true")
     ap.add_argument("--reasons", action="store_true", help="print auto mode's reason per run")
     ap.add_argument("--bead-kinds", action="store_true",
@@ -103,14 +106,14 @@ def main() -> int:
     config = eval_grid.variant(DEFAULT_CONFIG, args.set)
     encoder = get_encoder()
     rates = {lang: token_rate(lang, encoder) for lang in ("en", "tl", "ne")}
-    print(f"mode {args.mode}, config {config.digest()}" + (f" ({', '.join(args.set)})" if args.set else "") + "\n")
+    print(f"{args.data}, mode {args.mode}, config {config.digest()}" + (f" ({', '.join(args.set)})" if args.set else "") + "\n")
     print("| scenario | pair | mode used | strict P | strict R | strict F1 | lax F1 | gap F1 | "
           "sentences | tokens embedded / text | embed s | align s | align/embed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     kinds: dict[str, list[tuple[str, float, bool, int]]] = defaultdict(list)
     for name in [x for x in args.only.split(",") if x]:
         for s, t in scenarios.PAIRS:
-            sc_ = scenarios.build(name, s, t)
+            sc_ = scenarios.build(name, s, t, args.data)
             a, ratio, es, al = run_one(sc_.src, sc_.tgt, args.mode, encoder, rates, s, t, config)
             sc = score(sc_.gold, [(b.src, b.tgt) for b in a.beads], len(sc_.src), len(sc_.tgt))
             kinds[name] += bead_kinds(sc_.gold, a.beads)
