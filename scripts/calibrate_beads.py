@@ -15,7 +15,7 @@ FLORES dev.
 
     python scripts/calibrate_beads.py [--family partial,gaps,small] [--cells 'partial/s0.70 t0.50,...']
                                       [--pairs tl-en] [--modes comparable] [--test flores] [--save F | --load F]
-                                      [--scenarios merge]
+                                      [--scenarios merge:merge]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -47,28 +48,37 @@ RAW = replace(DEFAULT_CONFIG, calibration=replace(DEFAULT_CONFIG.calibration, be
               parallel=replace(DEFAULT_CONFIG.parallel, split=False))
 
 
-def _units(data: str, families: list[str], pairs, only: set[str] | None
-           ) -> Iterator[tuple[str, str, list[tuple[str, str, list[scenarios.Scenario]]]]]:
-    """(family, label, [(src lang, tgt lang, documents)]) per grid cell asked and per
-    ``scenario:NAME`` family: one issue-4 scenario (``scenarios.build``), a whole data set as
-    one document, whose merges are twice as dense as the grid's merge cells."""
+def _scenario_docs(name: str, data: str, s: str, t: str) -> list[scenarios.Scenario]:
+    return [scenarios.build(name, s, t, data)]
+
+
+def _cell_docs(cell: grid.Cell, data: str, s: str, t: str) -> list[scenarios.Scenario]:
+    return grid.build(cell, s, t, data)
+
+
+def _units(data: str, families: list[str], only: set[str] | None
+           ) -> Iterator[tuple[str, str, Callable[[str, str], list[scenarios.Scenario]]]]:
+    """(family, label, documents of a language pair) per grid cell asked and per
+    ``scenario:NAME[:FAMILY]``: one issue-4 scenario (``scenarios.build``), a whole data set
+    as one document, whose beads count in FAMILY (default: a family of its own)."""
     for family in families:
         if family.startswith("scenario:"):
-            name = family.split(":", 1)[1]
-            yield family, name, [(s, t, [scenarios.build(name, s, t, data)]) for s, t in pairs]
+            _, name, *into = family.split(":")
+            yield (into[0] if into else family), name, partial(_scenario_docs, name, data)
             continue
         for cell in grid.cells(family):
             if only and cell.label not in only:
                 continue
-            yield family, cell.label, [(s, t, grid.build(cell, s, t, data)) for s, t in pairs]
+            yield family, cell.label, partial(_cell_docs, cell, data)
 
 
 def _documents(data: str, families: list[str], pairs, encoder, only: set[str] | None, unit: str,
                count: Callable[[], int]) -> Iterator[tuple[str, str, str, scenarios.Scenario, DocPair]]:
     """(family, src lang, tgt lang, document, its DocPair without an embed) for every non-empty
     document of the cells asked, with a progress line per cell."""
-    for family, label, per_pair in _units(data, families, pairs, only):
-        for s, t, docs in per_pair:
+    for family, label, build in _units(data, families, only):
+        for s, t in pairs:
+            docs = build(s, t)
             for d, (sv, tv) in zip(docs, embed_docs(docs, encoder)):
                 if not d.src or not d.tgt:
                     continue
@@ -201,7 +211,8 @@ def main() -> int:
     ap.add_argument("--test", default=None, choices=("flores",))
     ap.add_argument("--cells", default=None, help="only these cells, e.g. 'partial/s0.70 t0.50,gaps/u1-4'")
     ap.add_argument("--scenarios", default="",
-                    help="also fit on these issue-4 scenarios built from the same data, each a family, e.g. merge")
+                    help="also fit on these issue-4 scenarios built from the same data, NAME (a family of its "
+                         "own) or NAME:FAMILY (counted in that family), e.g. merge:merge")
     ap.add_argument("--no-refine", action="store_true",
                     help="score merged beads from summed vectors instead of embedding them (much faster)")
     ap.add_argument("--lone", action="store_true",
