@@ -342,3 +342,30 @@ def test_a_moved_sentence_is_kept_and_a_far_near_duplicate_is_not() -> None:
     beads = _run(dup, tgt[keep])
     pairs = {(b.src, b.tgt) for b in beads if not b.is_gap}
     assert ((10,), (10,)) in pairs and not any(30 in s for s, _ in pairs)
+
+
+def test_two_fairly_sure_pairs_in_order_vouch_for_each_other() -> None:
+    """A moved section of two sentences has no anchor: its two pairs keep each other, but only
+    side by side in the same order, each at chain_conf or more, and never through a used sentence."""
+    from aligner.align.comparable import Candidates, _chained
+    from aligner.align.config import DEFAULT_CONFIG
+
+    cc = DEFAULT_CONFIG.comparable
+    ok, low = cc.chain_conf + 0.1, cc.chain_conf - 0.1
+    pairs = [  # (i, j, vector confidence)
+        (10, 20, ok), (12, 21, ok),  # side by side, in order: both kept
+        (30, 40, ok), (31, 38, ok),  # crossing: neither
+        (50, 60, low), (51, 61, ok),  # one below chain_conf: neither
+        (70, 80, ok),  # alone: not kept
+        (90, 95, ok), (91, 96, ok),  # in order, but source 91 is already aligned
+    ]
+    i, j, v = (np.array(x) for x in zip(*pairs))
+    z = np.zeros(len(pairs))
+    cand = Candidates(i=i, j=j, cos=z, margin=z, conf=v.astype(float), mutual=np.ones(len(pairs), dtype=bool),
+                      vector_conf=v.astype(float), facts=z)
+    used_src, used_tgt = np.zeros(100, dtype=bool), np.zeros(100, dtype=bool)
+    used_src[91] = True
+    got = _chained(cand, np.arange(len(pairs)), used_src, used_tgt, cc)
+    assert sorted((b.src, b.tgt) for b in got) == [((10,), (20,)), ((12,), (21,))]
+    assert [b.score for b in got] == [ok, ok]
+    assert used_src[[10, 12]].all() and used_tgt[[20, 21]].all() and not used_src[[30, 31, 50, 51, 70, 90]].any()

@@ -612,6 +612,35 @@ def _neighbour_pass(
                 if float(cand.vector_conf[p]) >= cc.anchor_conf:
                     kept_at.add((i, j))
                 changed = True
+    out += _chained(cand, mut, used_src, used_tgt, cc)
+    return out
+
+
+def _chained(cand: Candidates, mut: np.ndarray, used_src: np.ndarray, used_tgt: np.ndarray,
+             cc: ComparableConfig) -> list[Bead]:
+    """Unaligned mutual pairs that sit next to another in the same order, both fairly sure.
+
+    A moved section of two or three sentences has no anchor and often no pair
+    sure enough to vouch alone; two unrelated mutual pairs rarely fall within a
+    few sentences of each other in the same order, so the pair of them vouches.
+    Only vector confidence counts, so evidence cannot chain.
+    """
+    win = cc.neighbour_window
+    free = [int(p) for p in mut if cand.vector_conf[p] >= cc.chain_conf
+            and not used_src[cand.i[p]] and not used_tgt[cand.j[p]]]
+    at = {(int(cand.i[p]), int(cand.j[p])): p for p in free}
+    out: list[Bead] = []
+    for i, j in sorted(at):
+        if used_src[i] or used_tgt[j]:
+            continue
+        mates = [(i + di, j + dj) for di in range(1, win + 1) for dj in range(1, win + 1) if (i + di, j + dj) in at]
+        mates = [q for q in mates if not used_src[q[0]] and not used_tgt[q[1]]]
+        if not mates:
+            continue
+        q = min(mates, key=lambda x: (x[0] - i + x[1] - j, x))
+        for x, y in ((i, j), q):
+            out.append(Bead((x,), (y,), float(cand.conf[at[(x, y)]])))
+            used_src[x] = used_tgt[y] = True
     return out
 
 
