@@ -351,6 +351,7 @@ def _kept_beads(
     beads += _length_agreed(cand, mut, beads, used_src, used_tgt, fwd, bwd, cc)
     if signals.neighbours:
         beads += _neighbour_pass(cand, mut, beads, used_src, used_tgt, cc)
+        beads += _chained(cand, mut, used_src, used_tgt, cc)
     beads = _grown(beads, used_src, used_tgt, src_vecs, tgt_vecs, fwd, bwd, lengths, cc, fit)
     if cand.loose and cc.corroborate_loose:
         beads = _corroborated(cand, beads, cc)
@@ -612,7 +613,6 @@ def _neighbour_pass(
                 if float(cand.vector_conf[p]) >= cc.anchor_conf:
                     kept_at.add((i, j))
                 changed = True
-    out += _chained(cand, mut, used_src, used_tgt, cc)
     return out
 
 
@@ -626,15 +626,14 @@ def _chained(cand: Candidates, mut: np.ndarray, used_src: np.ndarray, used_tgt: 
     Only vector confidence counts, so evidence cannot chain.
     """
     win = cc.neighbour_window
-    free = [int(p) for p in mut if cand.vector_conf[p] >= cc.chain_conf
-            and not used_src[cand.i[p]] and not used_tgt[cand.j[p]]]
-    at = {(int(cand.i[p]), int(cand.j[p])): p for p in free}
+    at = {(int(cand.i[p]), int(cand.j[p])): int(p) for p in mut if cand.vector_conf[p] >= cc.chain_conf
+          and not used_src[cand.i[p]] and not used_tgt[cand.j[p]]}
     out: list[Bead] = []
     for i, j in sorted(at):
         if used_src[i] or used_tgt[j]:
             continue
-        mates = [(i + di, j + dj) for di in range(1, win + 1) for dj in range(1, win + 1) if (i + di, j + dj) in at]
-        mates = [q for q in mates if not used_src[q[0]] and not used_tgt[q[1]]]
+        mates = [(i + di, j + dj) for di in range(1, win + 1) for dj in range(1, win + 1)
+                 if (i + di, j + dj) in at and not used_src[i + di] and not used_tgt[j + dj]]
         if not mates:
             continue
         q = min(mates, key=lambda x: (x[0] - i + x[1] - j, x))

@@ -78,7 +78,8 @@ class ComparableConfig:
     neighbour_window: int = 4  # sentences either way in which a kept pair vouches for a neighbour
     # Two unaligned mutual pairs this sure, next to each other in the same order, vouch for each
     # other: a short moved section with no sure pair in it. TICO grid (comparable): 0.3 strict F1
-    # summed over 81 rows +0.036, 0.1 +0.023 (losses on insert s0.35); reordered scenario +0.005-0.008.
+    # summed over 81 rows +0.036, 0.1 +0.023 (losses on insert s0.35); reordered scenario tl-en
+    # +0.007, ne-en +0.005, tl-ne unchanged.
     chain_conf: float = 0.3
     max_parallel_gap: int = 12  # longest stretch between anchors still treated as locally parallel
     # An anchor run this short that breaks a parallel stretch is a far near-duplicate (TICO grid)
