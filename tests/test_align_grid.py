@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from aligner.align import DEFAULT_CONFIG, align_each
-from aligner.align.comparable import _grown, _LengthModel, _outlier_anchors, _shared_keep, knn
+from aligner.align.comparable import _grown, _LengthModel, _outlier_anchors, _shared_need, knn
 from aligner.evaluate import score
 from aligner.types import Bead
 
@@ -88,14 +88,16 @@ def test_a_moved_section_is_not_an_outlier() -> None:
     assert _outlier_anchors(ai2, aj2, max_gap=12, window=4, run=2).size == 0
 
 
-def test_the_keep_threshold_falls_as_more_is_shared() -> None:
-    cc = DEFAULT_CONFIG.comparable
-    keeps = [_shared_keep(a, 100, 100, cc) for a in (20, 50, 80)]
-    assert keeps[0] > cc.keep_conf > keeps[2]
-    assert keeps[1] == pytest.approx(cc.keep_conf)
+def test_the_keep_and_merge_thresholds_fall_as_more_is_shared() -> None:
     from dataclasses import replace
 
-    assert _shared_keep(80, 100, 100, replace(cc, keep_share_slope=0.0)) == cc.keep_conf
+    cc = DEFAULT_CONFIG.comparable
+    for need in (cc.keep_conf, cc.merge_keep_conf):
+        needs = [_shared_need(need, a, 100, 100, cc) for a in (20, 50, 80)]
+        assert needs[0] > need > needs[2]
+        assert needs[1] == pytest.approx(need)
+        assert _shared_need(need, 80, 100, 100, replace(cc, keep_share_slope=0.0)) == need
+    assert _shared_need(0.0, 20, 100, 100, cc) == 0.0  # a need turned off stays off
 
 
 def test_a_kept_pair_grows_into_the_merge_its_neighbour_completes() -> None:

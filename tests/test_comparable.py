@@ -369,3 +369,33 @@ def test_two_fairly_sure_pairs_in_order_vouch_for_each_other() -> None:
     assert sorted((b.src, b.tgt) for b in got) == [((10,), (20,)), ((12,), (21,))]
     assert [b.score for b in got] == [ok, ok]
     assert used_src[[10, 12]].all() and used_tgt[[20, 21]].all() and not used_src[[30, 31, 50, 51, 70, 90]].any()
+
+
+def test_a_merge_the_vectors_are_not_sure_of_keeps_only_its_best_part(monkeypatch) -> None:
+    """A many-to-one bead that fits the lengths better still needs merge_keep_conf: below it the
+    bead calibration scores a merge under one half, and its best 1-1 part is kept instead."""
+    from aligner.align import comparable as C
+    from aligner.align.config import DEFAULT_CONFIG
+
+    cc = replace(DEFAULT_CONFIG.comparable, keep_conf=0.15, merge_keep_conf=0.9)
+
+    class Lengths:  # the merge fits the lengths far better than either 1-1 part
+        @staticmethod
+        def misfit(src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
+            return 0.0 if len(tgt) == 2 else 1.0
+
+    def bead_conf(merged: float):
+        parts = {((0,), (0,)): (0.86, 0.6), ((0,), (1,)): (0.70, 0.01)}
+        return lambda src, tgt, *_: (0.87, merged) if len(tgt) == 2 else parts[(tuple(src), tuple(tgt))]
+
+    got = {}
+    for merged in (0.95, 0.9, 0.89, 0.5):
+        monkeypatch.setattr(C, "_bead_conf", bead_conf(merged))
+        b = C._accept((0,), (0, 1), None, None, None, None, Lengths(), cc, None)
+        got[merged] = (b.src, b.tgt, b.score)
+    assert got[0.95] == ((0,), (0, 1), 0.95) and got[0.9] == ((0,), (0, 1), 0.9)
+    assert got[0.89] == got[0.5] == ((0,), (0,), 0.6)
+    monkeypatch.setattr(C, "_bead_conf", bead_conf(0.5))
+    loose = replace(cc, merge_keep_conf=0.0)  # the rule off: keep_conf alone, as before
+    b = C._accept((0,), (0, 1), None, None, None, None, Lengths(), loose, None)
+    assert (b.src, b.tgt) == ((0,), (0, 1))

@@ -302,8 +302,8 @@ def _kept_beads(
     if cand.moved is not None:
         sure = sure[~cand.moved[sure]]
     anchors = sorted(zip(cand.i[sure].tolist(), cand.j[sure].tolist()))
-    keep = _shared_keep(len(anchors), n, m, cc)
-    cc = replace(cc, keep_conf=keep)
+    keep = _shared_need(cc.keep_conf, len(anchors), n, m, cc)
+    cc = replace(cc, keep_conf=keep, merge_keep_conf=_shared_need(cc.merge_keep_conf, len(anchors), n, m, cc))
     used_src = np.zeros(n, dtype=bool)
     used_tgt = np.zeros(m, dtype=bool)
     beads: list[Bead] = []
@@ -359,8 +359,9 @@ def _kept_beads(
     return cand, beads
 
 
-def _shared_keep(anchors: int, n: int, m: int, cc: ComparableConfig) -> float:
-    """The confidence a pair vouched for by its neighbours needs, given how much the documents share.
+def _shared_need(need: float, anchors: int, n: int, m: int, cc: ComparableConfig) -> float:
+    """The confidence a kept pair (``keep_conf``) or a merge (``merge_keep_conf``) needs, given how
+    much the documents share.
 
     The mined confidence is fitted at one share of sentences with a partner;
     where anchors say more is shared, a middling pair is more likely right (a
@@ -368,11 +369,11 @@ def _shared_keep(anchors: int, n: int, m: int, cc: ComparableConfig) -> float:
     missing partners. The anchor share over sqrt(n m) stands in for the
     share of sentences with a partner; ``keep_share_slope`` 0 turns it off.
     """
-    if not cc.keep_share_slope:
-        return cc.keep_conf
+    if not cc.keep_share_slope or not 0.0 < need < 1.0:
+        return need
     share = min(max(anchors / max(float(np.sqrt(n * m)), 1.0), 0.02), 0.98)
     ref = cc.keep_share_ref
-    z = _logit(cc.keep_conf) - cc.keep_share_slope * (_logit(share) - _logit(ref))
+    z = _logit(need) - cc.keep_share_slope * (_logit(share) - _logit(ref))
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
@@ -728,7 +729,7 @@ def _accept(
     assert best is not None
     one_side = len(src) == 1 or len(tgt) == 1
     better_fit = one_side and lengths.misfit(src, tgt) <= lengths.misfit((best[2],), (best[3],)) - cc.merge_length_gain
-    if better_fit and cos >= best[0] - cc.merge_slack and conf >= keep:
+    if better_fit and cos >= best[0] - cc.merge_slack and conf >= max(keep, cc.merge_keep_conf):
         return Bead(src, tgt, conf)
     if best[1] >= keep:
         return Bead((best[2],), (best[3],), best[1])
