@@ -374,28 +374,35 @@ def test_two_fairly_sure_pairs_in_order_vouch_for_each_other() -> None:
 def test_a_merge_the_vectors_are_not_sure_of_keeps_only_its_best_part(monkeypatch) -> None:
     """A many-to-one bead that fits the lengths better still needs merge_keep_conf: below it the
     bead calibration scores a merge under one half, and its best 1-1 part is kept instead."""
+    from typing import Any
+
     from aligner.align import comparable as C
     from aligner.align.config import DEFAULT_CONFIG
 
     cc = replace(DEFAULT_CONFIG.comparable, keep_conf=0.15, merge_keep_conf=0.9)
+    unused: Any = None  # vectors, neighbourhoods and fit: _bead_conf below stands in for them
 
     class Lengths:  # the merge fits the lengths far better than either 1-1 part
         @staticmethod
         def misfit(src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
             return 0.0 if len(tgt) == 2 else 1.0
 
+    lengths: Any = Lengths()
+
     def bead_conf(merged: float):
         parts = {((0,), (0,)): (0.86, 0.6), ((0,), (1,)): (0.70, 0.01)}
         return lambda src, tgt, *_: (0.87, merged) if len(tgt) == 2 else parts[(tuple(src), tuple(tgt))]
 
+    def accept(config) -> tuple:
+        b = C._accept((0,), (0, 1), unused, unused, unused, unused, lengths, config, unused)
+        assert b is not None
+        return b.src, b.tgt, b.score
+
     got = {}
     for merged in (0.95, 0.9, 0.89, 0.5):
         monkeypatch.setattr(C, "_bead_conf", bead_conf(merged))
-        b = C._accept((0,), (0, 1), None, None, None, None, Lengths(), cc, None)
-        got[merged] = (b.src, b.tgt, b.score)
+        got[merged] = accept(cc)
     assert got[0.95] == ((0,), (0, 1), 0.95) and got[0.9] == ((0,), (0, 1), 0.9)
     assert got[0.89] == got[0.5] == ((0,), (0,), 0.6)
     monkeypatch.setattr(C, "_bead_conf", bead_conf(0.5))
-    loose = replace(cc, merge_keep_conf=0.0)  # the rule off: keep_conf alone, as before
-    b = C._accept((0,), (0, 1), None, None, None, None, Lengths(), loose, None)
-    assert (b.src, b.tgt) == ((0,), (0, 1))
+    assert accept(replace(cc, merge_keep_conf=0.0))[:2] == ((0,), (0, 1))  # the rule off: keep_conf alone
