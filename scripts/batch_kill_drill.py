@@ -34,6 +34,11 @@ def batch(manifest: Path, out: Path, env: dict, *extra: str) -> subprocess.Compl
                           cwd=ROOT, env=env, capture_output=True, text=True)
 
 
+def state(out: Path, groups: list[str]) -> dict[str, tuple[int, int]]:
+    """Each group folder's inode and newest file mtime: unchanged if nothing was recomputed."""
+    return {g: ((out / g).stat().st_ino, max(p.stat().st_mtime_ns for p in (out / g).rglob("*"))) for g in groups}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--groups", type=int, default=200)
@@ -43,10 +48,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         manifest = bench_batch.build_groups(root / "in", args.groups)
-        env = dict(os.environ, SOURCE_DATE_EPOCH=bench_batch.EPOCH, ALIGNER_CACHE_DIR=str(root / "cache"),
-                   PYTHONPATH=str(ROOT))
-        subprocess.run([sys.executable, "-m", "aligner", "doctor", "--no-timing"], cwd=ROOT, env=env,
-                       capture_output=True)
+        os.environ["ALIGNER_CACHE_DIR"] = str(root / "cache")  # read by bench_batch.env()
+        env = bench_batch.env()
+        bench_batch.engine_build()
         out = root / "killed"
         proc = subprocess.Popen([sys.executable, "-m", "aligner", "batch", str(manifest), "--out", str(out),
                                  "--workers", args.workers], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -57,17 +61,14 @@ def main() -> int:
         ledger = [json.loads(line) for f in (out / ".ledger").glob("*.jsonl")
                   for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
         done = sorted({e["name"] for e in ledger if (out / e["name"]).is_dir()})
-        before = {g: ((out / g).stat().st_ino, max(p.stat().st_mtime_ns for p in (out / g).rglob("*")))
-                  for g in done}
+        before = state(out, done)
         print(f"{args.groups} groups, --workers {args.workers}: SIGKILL after {args.after:g} s "
               f"(exit {proc.returncode}), {len(done)} groups in the ledger")
         t0 = time.perf_counter()
         again = batch(manifest, out, env, "--workers", args.workers)
         said = [ln.strip() for ln in again.stderr.splitlines() if "skipping" in ln or "groups run" in ln]
         print(f"re-run: exit {again.returncode} in {time.perf_counter() - t0:.1f} s; it said: {' | '.join(said)}")
-        after = {g: ((out / g).stat().st_ino, max(p.stat().st_mtime_ns for p in (out / g).rglob("*")))
-                 for g in done}
-        print(f"finished groups untouched (inode and newest mtime): {before == after}; scratch folders left: "
+        print(f"finished groups untouched (inode and newest mtime): {before == state(out, done)}; scratch folders left: "
               f"{sorted(p.name for p in out.iterdir() if p.name.startswith('.g'))}")
         clean = root / "clean"
         batch(manifest, clean, env, "--workers", args.workers)
