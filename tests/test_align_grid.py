@@ -155,3 +155,65 @@ def test_parallel_leaves_a_sentence_without_partner_as_a_gap(embed_cache_dir, la
     sc = score(gold, [(b.src, b.tgt) for b in a.beads], len(src), n)
     assert sc.gap.tp == sc.gap.n_test == sc.gap.n_gold == len(drop), sc.gap
     assert sc.strict.tp == sc.strict.n_test == sc.strict.n_gold, sc.strict
+
+
+def _merged_translation(lang: str, n: int, seed: int):
+    """FLORES dev rows 0..n-1 with about a quarter of neighbouring rows joined into one sentence
+    on one side or the other, as scripts/scenarios.py builds its merge scenario."""
+    en = (FLORES / "eng_Latn.dev").read_text(encoding="utf-8").splitlines()[:n]
+    other = [x.strip() for x in (FLORES / f"{lang}.dev").read_text(encoding="utf-8").splitlines()[:n]]
+    rng = random.Random(seed)
+    src: list[str] = []
+    tgt: list[str] = []
+    gold: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    k = 0
+    while k < n:
+        if k + 1 < n and rng.random() < 0.25:
+            if rng.random() < 0.5:
+                gold.append(((len(src), len(src) + 1), (len(tgt),)))
+                src += [en[k], en[k + 1]]
+                tgt.append(other[k] + " " + other[k + 1])
+            else:
+                gold.append(((len(src),), (len(tgt), len(tgt) + 1)))
+                src.append(en[k] + " " + en[k + 1])
+                tgt += [other[k], other[k + 1]]
+            k += 2
+        else:
+            gold.append(((len(src),), (len(tgt),)))
+            src.append(en[k])
+            tgt.append(other[k])
+            k += 1
+    return src, tgt, gold
+
+
+def test_parallel_keeps_true_merges_whole(embed_cache_dir) -> None:
+    """A whole translation with joined sentences (FLORES dev rows 0-249, English against Tagalog):
+    the split test cut 3 of its 50 merges whose 1-1 part the encoder found as alike as the whole
+    bead, leaving the rest a gap. With the lengths in the pair fit (the part is about half its
+    partner's length) at most one is cut, and no sentence is left without a partner."""
+    from aligner.embed import embed, get_encoder
+
+    src, tgt, gold = _merged_translation("tgl_Latn", 250, 1)
+    merges = [(tuple(x), tuple(y)) for x, y in gold if len(x) + len(y) > 2]
+    assert len(merges) >= 40
+    enc = get_encoder()
+    a = align_each(src, tgt, embed=lambda x: embed(x, enc), src_vecs=embed(src, enc), tgt_vecs=embed(tgt, enc),
+                   modes=("parallel",))["parallel"]
+    found = {(b.src, b.tgt) for b in a.beads}
+    cut = [g for g in merges if g not in found]
+    assert len(cut) <= 1, cut
+    assert sum(1 for b in a.beads if b.is_gap) <= 1
+
+
+def test_lengths_that_disagree_lower_a_parallel_pair() -> None:
+    """The same cosine and neighbourhood, with the bead's lengths on the document's ratio and
+    with one side twice as long (|log 2| = 0.69): the second is a worse bet."""
+    from aligner.align.calibrate import BeadScorer
+
+    scorer = BeadScorer("parallel", 200, 200, DEFAULT_CONFIG.calibration, anchors=150)
+    bead = Bead((3,), (3,), 0.0)
+    agreed = scorer(bead, (0.3, 0.1, 0.3, 0.0))
+    strayed = scorer(bead, (0.3, 0.1, 0.3, 0.69))
+    assert 0.0 < strayed < agreed < 1.0
+    merged = Bead((3, 4), (3,), 0.0)
+    assert scorer(merged, (0.3, 0.1, 0.3, 0.69)) < scorer(merged, (0.3, 0.1, 0.3, 0.0))

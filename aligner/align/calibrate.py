@@ -78,7 +78,10 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, ...] | None, n: 
     Parallel: the bead's centred cosine (a gap: its sentence's best in the
     window), the k-NN level of its sentences, and the share of the longer side
     on the anchor chain (low where sections moved, so the monotone DP is often
-    wrong), and for pairs that share and the cosine again for merged beads;
+    wrong), and for pairs that share and the cosine again for merged beads,
+    and how far the bead's lengths stray from the document's ratio (the
+    evidence's fourth value): the encoder cannot tell a 1-1 part of a true
+    merge from the merge, lengths can;
     for a gap, also how far its sentence's best match in the whole other
     document (the evidence's third value) beats its best in the window: where
     articles moved, the monotone DP leaves sentences whose partners sit
@@ -101,8 +104,9 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, ...] | None, n: 
             # a sentence matching something outside the band far better than inside it moved
             return (sim, level, inv, share, max(0.0, evidence[2] - sim))
         # merges are right where the DP follows a translation (high anchor share) and wrong where it
-        # glues a sentence whose partner is missing to a neighbour's bead
-        return (sim, level, merged, inv, share, merged * share, merged * sim)
+        # glues a sentence whose partner is missing to a neighbour's bead; lengths tell the two
+        # apart without the encoder (evidence[3])
+        return (sim, level, merged, inv, share, merged * share, merged * sim, evidence[3] if len(evidence) > 3 else 0.0)
     if bead.is_gap:
         return (_logit(1.0 - bead.score), inv)
     return (_logit(bead.score), merged, inv)

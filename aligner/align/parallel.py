@@ -15,6 +15,7 @@ sampled mutual-best skeleton rather than a full n x m search.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -167,15 +168,21 @@ def _band_from_anchors(ai: np.ndarray, aj: np.ndarray, n: int, m: int, win: int,
     return lo, hi
 
 
+# Per bead: the centred cosine of the bead (a gap: its sentence's best match in the window); the
+# mean k-NN level of its sentences; the best centred cosine any of its sentences reaches anywhere
+# in the other document (see _knn_mean); and how far the bead's lengths are from the document's
+# ratio, |log| as the DP weighs it (a gap: 0): a true merge's parts are each too short for the
+# partner, a sentence glued to a neighbour's bead makes the bead too long.
+Evidence = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class BlockResult:
     beads: list[Bead]
     tokens_embedded: int
     anchors: int
-    # per bead: (centred cosine of the bead, or of a gap sentence's best match in the window;
-    # the mean k-NN level of its sentences; the best centred cosine any of its sentences reaches
-    # anywhere in the other document, see _knn_mean), the raw evidence the bead calibration reads
-    evidence: tuple[tuple[float, float, float], ...] = ()
+    # per bead, the raw evidence the bead calibration reads (see Evidence)
+    evidence: tuple[Evidence, ...] = ()
     calibrated: bool = False  # scores are already the calibration's probabilities (the split test ran)
 
 
@@ -195,7 +202,7 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-        return BlockResult(beads, 0, 0, tuple((0.0, 0.0, 0.0) for _ in beads))
+        return BlockResult(beads, 0, 0, tuple((0.0, 0.0, 0.0, 0.0) for _ in beads))
     sv = np.asarray(src_vecs, dtype=np.float32)
     tv = np.asarray(tgt_vecs, dtype=np.float32)
     if src_mean is None or tgt_mean is None:
@@ -242,6 +249,9 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     else:
         ratio = length_ratio(src_texts, tgt_texts)
     sa, sb = bead_shapes(opts.max_bead)
+
+    def lendev(i0: int, i1: int, j0: int, j1: int) -> float:
+        return abs(math.log((slen[i1] - slen[i0] + sp.len_smooth) / ((tlen[j1] - tlen[j0]) * ratio + sp.len_smooth)))
 
     def run(keys: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
@@ -305,16 +315,16 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
                 sim = float(np.dot(u, w) / nn) if nn > 0 else 0.0
             beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence(sim, sp), 4)))
             level.append((sim, 0.5 * ((snull[i1] - snull[i0]) / a + (tnull[j1] - tnull[j0]) / b),
-                          float(max(s_best[i0:i1].max(), t_best[j0:j1].max()))))
+                          float(max(s_best[i0:i1].max(), t_best[j0:j1].max())), lendev(i0, i1, j0, j1)))
         else:
             beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0))
             level.append((0.0, float(snull[i1] - snull[i0] if a else tnull[j1] - tnull[j0]),
-                          float(s_best[i0] if a else t_best[j0])))
+                          float(s_best[i0] if a else t_best[j0]), 0.0))
     beads, evidence = _gap_confidence(beads, level, src, tgt, lo, hi, sp)
     if opts.split and calibration is not None:
         scorer = BeadScorer("parallel", n, m, calibration, int(ai.size), sp.margin_k)
         beads, evidence = _split_unlikely(beads, evidence, scorer, src, tgt, lo, hi, snull, tnull, sp,
-                                          opts.split_slack, opts.full_search_cells, s_best, t_best)
+                                          opts.split_slack, opts.full_search_cells, s_best, t_best, lendev)
         return BlockResult(beads, tokens, int(ai.size), evidence, calibrated=True)
     return BlockResult(beads, tokens, int(ai.size), evidence)
 
@@ -366,26 +376,26 @@ def _gap_best(src, tgt, lo, hi, i: int | None = None, j: int | None = None) -> t
     return float(sims[k]), int(rows[k])
 
 
-def _gap_confidence(beads: list[Bead], level: list[tuple[float, float, float]], src, tgt, lo, hi,
-                    sp: ScoreParams) -> tuple[list[Bead], tuple[tuple[float, float, float], ...]]:
+def _gap_confidence(beads: list[Bead], level: list[Evidence], src, tgt, lo, hi,
+                    sp: ScoreParams) -> tuple[list[Bead], tuple[Evidence, ...]]:
     """A gap is as sure as its sentence's best match in the window is poor."""
     out = []
     evidence = []
-    for bead, (sim, lev, anywhere) in zip(beads, level):
+    for bead, (sim, lev, anywhere, part) in zip(beads, level):
         if bead.src and bead.tgt:
             out.append(bead)
-            evidence.append((float(sim), float(lev), anywhere))
+            evidence.append((float(sim), float(lev), anywhere, part))
             continue
         best = (_gap_best(src, tgt, lo, hi, i=bead.src[0]) if bead.src else _gap_best(src, tgt, lo, hi, j=bead.tgt[0]))[0]
         out.append(Bead(bead.src, bead.tgt, round(1.0 - confidence(best, sp), 4)))
-        evidence.append((best, float(lev), anywhere))
+        evidence.append((best, float(lev), anywhere, 0.0))
     return out, tuple(evidence)
 
 
-def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float, float], ...], scorer: BeadScorer,
+def _split_unlikely(beads: list[Bead], evidence: tuple[Evidence, ...], scorer: BeadScorer,
                     src, tgt, lo, hi, snull, tnull, sp: ScoreParams, slack: float, cells: int,
-                    s_best: np.ndarray, t_best: np.ndarray
-                    ) -> tuple[list[Bead], tuple[tuple[float, float, float], ...]]:
+                    s_best: np.ndarray, t_best: np.ndarray, lendev: Callable[[int, int, int, int], float]
+                    ) -> tuple[list[Bead], tuple[Evidence, ...]]:
     """Split a pair bead where its parts expect more sentences in correct beads.
 
     The DP's costs are not probabilities: two lone sentences are paired, or a
@@ -404,14 +414,18 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float, float
     but, used for the decision, split more true merges and pairs (TICO gaps
     gap F1 0.93-0.96 against 0.95-0.97). The pair fit is the one fitted on
     1-1 beads, where the gap fit only ever saw the gaps the DP chose, so it
-    cannot judge a sentence that has a partner. Every bead leaves with its
+    cannot judge a sentence that has a partner. That 1-1 pair with its best match
+    is weighed without its lengths: the leftover of a true merge is too short for
+    its best match, the merged partner, which says nothing about being lone (with
+    them, FLORES ``merge`` had twice the false gaps). Every bead leaves with its
     calibrated score. Sub-beads of two or more
     sentences on a side are not tried: they would need new embeddings. ``s_best`` and
     ``t_best`` are every sentence's best match (:func:`_knn_mean`), the evidence's third value.
     """
-    def pair_of(i: int, j: int) -> tuple[Bead, tuple[float, float, float], float]:
-        e = (float(src[i] @ tgt[j]), 0.5 * float(snull[i + 1] - snull[i] + tnull[j + 1] - tnull[j]),
-             float(max(s_best[i], t_best[j])))
+    def pair_of(i: int, j: int, lengths: bool = True) -> tuple[Bead, Evidence, float]:
+        sim = float(src[i] @ tgt[j])
+        e = (sim, 0.5 * float(snull[i + 1] - snull[i] + tnull[j + 1] - tnull[j]),
+             float(max(s_best[i], t_best[j])), lendev(i, i + 1, j, j + 1) if lengths else 0.0)
         p = scorer(Bead((i,), (j,), 0.0), e)
         return Bead((i,), (j,), p), e, p
 
@@ -427,25 +441,25 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float, float
         if i is not None:
             sims = whole[i] if whole is not None else tgt @ src[i]
             at = int(s_at[i]) if s_at is not None else int(np.argmax(sims))
-            q, where = 1.0 - pair_of(i, at)[2], ((i,), ())
+            q, where = 1.0 - pair_of(i, at, False)[2], ((i,), ())
         else:
             assert j is not None
             sims = whole[:, j] if whole is not None else src @ tgt[j]
             at = int(t_at[j]) if t_at is not None else int(np.argmax(sims))
-            q, where = 1.0 - pair_of(at, j)[2], ((), (j,))
+            q, where = 1.0 - pair_of(at, j, False)[2], ((), (j,))
         told = scorer.lone(lone_evidence(sims, sp.margin_k))
         return Bead(where[0], where[1], max(round(q if told is None else told, 4), 1e-4)), q
 
-    def gap_evidence(g: Bead) -> tuple[float, float, float]:
+    def gap_evidence(g: Bead) -> Evidence:
         """What _gap_confidence gives a DP gap, asked only of the gaps the split keeps."""
         if g.src:
             i = g.src[0]
-            return _gap_best(src, tgt, lo, hi, i=i)[0], float(snull[i + 1] - snull[i]), float(s_best[i])
+            return _gap_best(src, tgt, lo, hi, i=i)[0], float(snull[i + 1] - snull[i]), float(s_best[i]), 0.0
         j = g.tgt[0]
-        return _gap_best(src, tgt, lo, hi, j=j)[0], float(tnull[j + 1] - tnull[j]), float(t_best[j])
+        return _gap_best(src, tgt, lo, hi, j=j)[0], float(tnull[j + 1] - tnull[j]), float(t_best[j]), 0.0
 
     out: list[Bead] = []
-    out_ev: list[tuple[float, float, float]] = []
+    out_ev: list[Evidence] = []
     for bead, ev in zip(beads, evidence):
         p = scorer(bead, ev)
         if not (bead.src and bead.tgt):
@@ -453,7 +467,7 @@ def _split_unlikely(beads: list[Bead], evidence: tuple[tuple[float, float, float
             out_ev.append(ev)
             continue
         best_val = p * (len(bead.src) + len(bead.tgt))
-        best: list[tuple[Bead, tuple[float, float, float]]] = [(Bead(bead.src, bead.tgt, p), ev)]
+        best: list[tuple[Bead, Evidence]] = [(Bead(bead.src, bead.tgt, p), ev)]
         if (p >= 0.5 and s_at is not None and t_at is not None and len(bead.src) == len(bead.tgt) == 1
                 and s_at[bead.src[0]] == bead.tgt[0] and t_at[bead.tgt[0]] == bead.src[0]):
             # a mutual best pair: each sentence alone has 1 - p, so only p < 0.5 could split it
