@@ -106,7 +106,7 @@ def bead_features(mode: str, bead: Bead, evidence: tuple[float, ...] | None, n: 
         # merges are right where the DP follows a translation (high anchor share) and wrong where it
         # glues a sentence whose partner is missing to a neighbour's bead; lengths tell the two
         # apart without the encoder (evidence[3])
-        return (sim, level, merged, inv, share, merged * share, merged * sim, evidence[3] if len(evidence) > 3 else 0.0)
+        return (sim, level, merged, inv, share, merged * share, merged * sim, evidence[3])
     if bead.is_gap:
         return (_logit(1.0 - bead.score), inv)
     return (_logit(bead.score), merged, inv)

@@ -60,6 +60,16 @@ def fenwick_chain(rows, cols, weights, m):
 
 
 @njit(cache=True)
+def length_deviation(slen, tlen, i0, i1, j0, j1, ratio, len_smooth):
+    """|log| of a bead's source characters against its target characters times ``ratio`` (source
+    per target), both padded by ``len_smooth``; ``slen``/``tlen`` are cumulative lengths. The DP's
+    length cost and the bead calibration's length feature."""
+    ls = slen[i1] - slen[i0] + len_smooth
+    lt = (tlen[j1] - tlen[j0]) * ratio + len_smooth
+    return abs(np.log(ls / lt))
+
+
+@njit(cache=True)
 def bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
              gap_cost, gap_penalty, len_weight, len_smooth, ratio, merge_cost, min_sim,
              over_keys, over_vals, snull, tnull, margin):
@@ -120,9 +130,8 @@ def bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
                         sim -= margin * 0.5 * ((snull[i] - snull[pi]) / a + (tnull[j] - tnull[pj]) / b)
                     if sim < min_sim:
                         continue  # too unlike to pair at all: gaps, never a bloated bead
-                    ls = slen[i] - slen[pi] + len_smooth
-                    lt = (tlen[j] - tlen[pj]) * ratio + len_smooth
-                    v = sim - gap_cost - len_weight * abs(np.log(ls / lt)) - merge_cost * (a + b - 2)
+                    v = (sim - gap_cost - len_weight * length_deviation(slen, tlen, pi, i, pj, j, ratio, len_smooth)
+                         - merge_cost * (a + b - 2))
                 if prev + v > best:
                     best = prev + v
                     arg = s

@@ -15,7 +15,6 @@ sampled mutual-best skeleton rather than a full n x m search.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from aligner.align.calibrate import BeadScorer, lone_evidence
 from aligner.align.config import CalibrationConfig, ParallelConfig, ScoreParams
-from aligner.align.kernels import bead_dp, fenwick_chain
+from aligner.align.kernels import bead_dp, fenwick_chain, length_deviation
 from aligner.align.scoring import center, confidence, count_tokens, length_ratio, side_means
 from aligner.types import Bead
 
@@ -251,7 +250,7 @@ def align_block(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[
     sa, sb = bead_shapes(opts.max_bead)
 
     def lendev(i0: int, i1: int, j0: int, j1: int) -> float:
-        return abs(math.log((slen[i1] - slen[i0] + sp.len_smooth) / ((tlen[j1] - tlen[j0]) * ratio + sp.len_smooth)))
+        return float(length_deviation(slen, tlen, i0, i1, j0, j1, ratio, sp.len_smooth))
 
     def run(keys: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return bead_dp(scs, tcs, snorm, tnorm, slen, tlen, lo, hi, off, sa, sb,
@@ -381,10 +380,10 @@ def _gap_confidence(beads: list[Bead], level: list[Evidence], src, tgt, lo, hi,
     """A gap is as sure as its sentence's best match in the window is poor."""
     out = []
     evidence = []
-    for bead, (sim, lev, anywhere, part) in zip(beads, level):
+    for bead, (sim, lev, anywhere, lengths) in zip(beads, level):
         if bead.src and bead.tgt:
             out.append(bead)
-            evidence.append((float(sim), float(lev), anywhere, part))
+            evidence.append((float(sim), float(lev), anywhere, lengths))
             continue
         best = (_gap_best(src, tgt, lo, hi, i=bead.src[0]) if bead.src else _gap_best(src, tgt, lo, hi, j=bead.tgt[0]))[0]
         out.append(Bead(bead.src, bead.tgt, round(1.0 - confidence(best, sp), 4)))
